@@ -1,0 +1,350 @@
+"""The ``mmm`` command: one sub-command per user task, each a few lines around a core function.
+
+Errors the user can act on (:class:`mmm.errors.MMMError`, unreadable files, bad values) are
+printed as one line on stderr with a non-zero exit code — never as a traceback.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mmm.errors import MMMError
+from mmm.settings import load_settings
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _FriendlyGroup(click.Group):
+    """Turns the errors a user can act on into one line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (MMMError, ValueError, OSError) as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: the running import or edit was rolled back.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_FriendlyGroup)
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    help="Store URL, e.g. sqlite:///path.db (default: $MMM_STORE or sqlite:///instance/mmm.sqlite).",
+)
+@click.version_option(package_name="mmm-planner")
+@click.pass_context
+def cli(ctx: click.Context, store_url: str | None) -> None:
+    """MMM Planner: micro-local, multidisciplinary, multi-phenomenon planning for a police zone."""
+    settings = load_settings()
+    ctx.obj = {"settings": settings, "store_url": store_url or settings.store, "store": None}
+
+
+def _store(ctx: click.Context) -> Any:
+    """Open the store once per command (lazily, so --help never touches it)."""
+    from mmm.store import open_store
+
+    root = ctx.find_root().obj
+    if root["store"] is None:
+        root["store"] = open_store(root["store_url"])
+        ctx.call_on_close(root["store"].close)
+    return root["store"]
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@contextmanager
+def _progress_bar(rows_hint: int, min_rows: int):  # type: ignore[no-untyped-def]
+    """A tqdm bar on a terminal for large imports; a no-op callback otherwise."""
+    if rows_hint < min_rows or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=rows_hint, unit=" rows", desc="storing", file=sys.stderr) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield update
+
+
+# --------------------------------------------------------------------------- import
+@cli.group("import")
+def import_group() -> None:
+    """Load incidents, perimeters or the zone outline from a file (CSV, GPKG, SHP, GeoJSON)."""
+
+
+def _rejects_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--rejects",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Where to write rejected rows (default: FILE.rejects.csv next to the input).",
+    )(f)
+
+
+@import_group.command("incidents")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layer", "-l", help="Layer to read (GeoPackage with several layers).")
+@click.option("--x", "xcol", metavar="COL", help="Column with the x (or longitude) coordinate.")
+@click.option("--y", "ycol", metavar="COL", help="Column with the y (or latitude) coordinate.")
+@click.option("--crs", help="CRS of a file that declares none (CSV), e.g. EPSG:31370.")
+@click.option("--phenomenon", metavar="COL", help="Column with the phenomenon code.")
+@click.option("--date", "datecol", metavar="COL", help="Column with the date (and time).")
+@click.option("--id", "idcol", metavar="COL", help="Column with the incident id (e.g. PV number).")
+@click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
+@click.option("--keep-outside", is_flag=True, help="Keep rows far outside the zone outline.")
+@click.option("--max-distance", type=float, metavar="M", help="Outside-zone tolerance in metres.")
+@_rejects_option
+@click.pass_context
+def import_incidents_cmd(
+    ctx: click.Context,
+    file: Path,
+    layer: str | None,
+    xcol: str | None,
+    ycol: str | None,
+    crs: str | None,
+    phenomenon: str | None,
+    datecol: str | None,
+    idcol: str | None,
+    dry_run: bool,
+    keep_outside: bool,
+    max_distance: float | None,
+    rejects: Path | None,
+) -> None:
+    """Import incidents from FILE; rejected rows go to a CSV with their reason."""
+    from mmm.imports import IncidentColumns, import_incidents
+
+    settings = ctx.find_root().obj["settings"]
+    click.echo(f"Reading {file} …", err=True)
+    with _progress_bar(_rough_rows(file), settings.progress_min_rows) as progress:
+        report = import_incidents(
+            _store(ctx),
+            file,
+            layer=layer,
+            columns=IncidentColumns(xcol, ycol, phenomenon, datecol, idcol),
+            crs=crs,
+            keep_outside=keep_outside,
+            max_distance_m=max_distance
+            if max_distance is not None
+            else settings.outside_distance_m,
+            dry_run=dry_run,
+            actor=_actor(),
+            progress=progress,
+        )
+    _print_report(report, rejects or _default_rejects(file))
+
+
+@import_group.command("perimeters")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layer", "-l", help="Layer to read (GeoPackage with several layers).")
+@click.option("--name", metavar="COL", help="Column with the perimeter name.")
+@click.option("--crs", help="CRS of a file that declares none, e.g. EPSG:31370.")
+@click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
+@_rejects_option
+@click.pass_context
+def import_perimeters_cmd(
+    ctx: click.Context,
+    file: Path,
+    layer: str | None,
+    name: str | None,
+    crs: str | None,
+    dry_run: bool,
+    rejects: Path | None,
+) -> None:
+    """Import micro-local perimeters (polygons with a unique name) from FILE."""
+    from mmm.imports import import_perimeters
+
+    report = import_perimeters(
+        _store(ctx), file, layer=layer, name=name, crs=crs, dry_run=dry_run, actor=_actor()
+    )
+    _print_report(report, rejects or _default_rejects(file))
+
+
+@import_group.command("zone")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layer", "-l", help="Layer to read (GeoPackage with several layers).")
+@click.option("--crs", help="CRS of a file that declares none, e.g. EPSG:31370.")
+@click.pass_context
+def import_zone_cmd(ctx: click.Context, file: Path, layer: str | None, crs: str | None) -> None:
+    """Set the zone outline from FILE (its polygons are dissolved into one)."""
+    from mmm.imports import import_zone
+
+    report = import_zone(_store(ctx), file, layer=layer, crs=crs, actor=_actor())
+    _print_report(report, _default_rejects(file))
+
+
+def _default_rejects(file: Path) -> Path:
+    return file.with_name(f"{file.stem}.rejects.csv")
+
+
+def _rough_rows(file: Path) -> int:
+    """A cheap row estimate to decide on a progress bar (lines of a CSV, else features)."""
+    if file.suffix.lower() == ".csv":
+        with file.open("rb") as fh:
+            return max(
+                sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1, 0
+            )
+    try:
+        import pyogrio
+
+        return int(pyogrio.read_info(file).get("features") or 0)
+    except Exception:  # only an estimate for the progress bar; reading reports real errors
+        return 0
+
+
+def _print_report(report: Any, rejects_path: Path) -> None:
+    from mmm.imports import write_rejects
+
+    verb = "Would import" if report.dry_run else "Imported"
+    click.echo(f"{verb} {report.kind} from {report.source} (CRS {report.crs})")
+    click.echo(f"  read      {report.read:>10,}")
+    undated = f"   (undated: {report.undated:,})" if report.kind == "incidents" else ""
+    click.echo(f"  imported  {report.imported:>10,}{undated}")
+    written = write_rejects(report, rejects_path)
+    target = f"   → {written}" if written else ""
+    click.echo(f"  rejected  {len(report.rejected):>10,}{target}")
+    for reason, n in report.reasons().items():
+        click.echo(f"    {reason:<40} {n:>8,}")
+    for note in report.notes:
+        click.echo(f"  note: {note}")
+    if report.dry_run:
+        click.echo("  dry run: nothing was stored")
+
+
+# --------------------------------------------------------------------------- aggregate / export
+@cli.command("aggregate")
+@click.option(
+    "--period",
+    type=click.Choice(["month", "quarter", "year", "all"]),
+    default="month",
+    show_default=True,
+)
+@click.option("--from", "start", type=DATE, help="First day (inclusive), YYYY-MM-DD.")
+@click.option("--to", "end", type=DATE, help="Last day (inclusive), YYYY-MM-DD.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="CSV file to write.")
+@click.pass_context
+def aggregate_cmd(
+    ctx: click.Context, period: str, start: datetime | None, end: datetime | None, out: Path | None
+) -> None:
+    """Count incidents per perimeter × phenomenon × period (CSV to --out or stdout)."""
+    from mmm.aggregate import aggregate
+
+    table = aggregate(_store(ctx), period=period, start=_day(start), end=_day(end))  # type: ignore[arg-type]
+    if out is None:
+        table.to_csv(sys.stdout, index=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False)
+    click.echo(f"Wrote {len(table):,} rows to {out}", err=True)
+
+
+@cli.command("export")
+@click.argument("dataset", type=click.Choice(["perimeters", "incidents", "counts"]))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write: .geojson (RFC 7946), .gpkg (EPSG:31370) or .csv.",
+)
+@click.option(
+    "--period",
+    type=click.Choice(["month", "quarter", "year", "all"]),
+    default="all",
+    show_default=True,
+    help="Period of counts in a CSV (maps always hold the totals).",
+)
+@click.option("--from", "start", type=DATE, help="First day (inclusive), YYYY-MM-DD.")
+@click.option("--to", "end", type=DATE, help="Last day (inclusive), YYYY-MM-DD.")
+@click.pass_context
+def export_cmd(
+    ctx: click.Context,
+    dataset: str,
+    out: Path,
+    period: str,
+    start: datetime | None,
+    end: datetime | None,
+) -> None:
+    """Export perimeters, incidents or counts for QGIS and partners."""
+    from mmm.export import ExportOptions, export
+
+    options = ExportOptions(period=period, start=_day(start), end=_day(end))  # type: ignore[arg-type]
+    result = export(_store(ctx), dataset, out, options=options, actor=_actor())
+    click.echo(f"Wrote {result.rows:,} {dataset} to {result.path}")
+
+
+# --------------------------------------------------------------------------- demo / status / serve
+@cli.command("demo")
+@click.option("--seed", type=int, default=20240101, show_default=True)
+@click.option(
+    "--write",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the demo as files (incidents.csv, perimeters.gpkg, zone.geojson) instead.",
+)
+@click.pass_context
+def demo_cmd(ctx: click.Context, seed: int, directory: Path | None) -> None:
+    """Load the fictional demo zone (deterministic) into the store."""
+    from mmm import demo
+
+    if directory is not None:
+        for name, path in demo.write_demo_files(directory, seed=seed).items():
+            click.echo(f"Wrote {name}: {path}")
+        return
+    summary = demo.load_demo(_store(ctx), seed=seed, actor=_actor())
+    click.echo(str(summary))
+
+
+@cli.command("status")
+@click.pass_context
+def status_cmd(ctx: click.Context) -> None:
+    """What the store holds."""
+    store = _store(ctx)
+    click.echo(f"Store {store.url} (schema version {store.schema_version()})")
+    for name, n in store.totals().items():
+        click.echo(f"  {name:<15} {n:>10,}")
+    zone = store.zone()
+    if zone is None:
+        click.echo("  zone           none yet")
+    else:
+        how = "no outline imported yet" if zone.derived else "imported outline"
+        click.echo(f"  zone           {zone.name} ({how}), {zone.geometry.area / 1e6:,.2f} km²")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
+    """Run the web app on this store."""
+    from webmap import create_app
+
+    app = create_app({"MMM_STORE": ctx.find_root().obj["store_url"]})
+    click.echo(f"MMM Planner on http://{host}:{port}/  (Ctrl+C stops it)")
+    app.run(host=host, port=port)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="mmm")

@@ -1,0 +1,59 @@
+"""One settings object, read from ``MMM_*`` environment variables when asked for.
+
+Nothing is read at import time: call :func:`load_settings` (the CLI and the app do it once).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+DEFAULT_STORE = "sqlite:///instance/mmm.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings; each field documents the environment variable that sets it."""
+
+    store: str = field(
+        default=DEFAULT_STORE,
+        metadata={"env": "MMM_STORE", "help": "Store URL, e.g. sqlite:///path.db"},
+    )
+    outside_distance_m: float = field(
+        default=1000.0,
+        metadata={
+            "env": "MMM_OUTSIDE_DISTANCE",
+            "help": "Incidents farther than this (metres) from the zone outline are rejected",
+        },
+    )
+    progress_min_rows: int = field(
+        default=50_000,
+        metadata={
+            "env": "MMM_PROGRESS_MIN_ROWS",
+            "help": "Show a progress bar on a terminal for files with at least this many rows",
+        },
+    )
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from ``environ`` (default: ``os.environ``).
+
+    Raises
+    ------
+    ValueError
+        When a variable holds a value of the wrong type; the message names the variable.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        name = f.metadata["env"]
+        if name not in env:
+            continue
+        raw = env[name]
+        kind = type(f.default)
+        try:
+            values[f.name] = kind(raw)
+        except ValueError:
+            raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+    return Settings(**values)  # type: ignore[arg-type]

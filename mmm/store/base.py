@@ -1,0 +1,369 @@
+"""The small Store interface and the SQL every backend shares.
+
+A backend (``sqlite.py``, later ``postgis.py``) only overrides what its dialect needs: how the
+engine is made and how geometries go in and out. Every write is one transaction that also
+writes an audit event: an error half-way leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, Engine, Table, func, insert, select
+
+from mmm.crs import WORKING_CRS
+from mmm.store import schema
+
+#: ``progress(done, total)``: called while rows are written, so a caller can draw a bar.
+Progress = Callable[[int, int], None]
+
+INSERT_CHUNK = 50_000
+
+
+def now_iso() -> str:
+    """Current UTC time as an ISO 8601 string (seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The zone's outline (EPSG:31370) and whether it was given or derived from the data."""
+
+    name: str
+    geometry: BaseGeometry
+    derived: bool
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """Where an import came from and how it went; stored with the rows it added."""
+
+    kind: str
+    source: str
+    actor: str
+    rows_read: int
+    rows_rejected: int
+
+
+class Store:
+    """Read and write the zone, phenomena, perimeters, incidents, batches and audit events."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self._ensure_schema()
+
+    # -- dialect hooks ---------------------------------------------------------------------
+    def _geom_to_db(self, geom: BaseGeometry) -> Any:
+        """How a geometry is written (WKB by default)."""
+        return shapely.to_wkb(geom)
+
+    def _geoms_from_db(self, values: Sequence[Any]) -> np.ndarray:
+        """How stored geometries are read back (WKB by default)."""
+        return shapely.from_wkb(np.asarray(values, dtype=object))
+
+    def _insert_rows(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Insert one chunk of rows; backends may use a faster bulk path."""
+        conn.execute(insert(table), rows)
+
+    # -- schema ----------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        schema.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            found = conn.execute(select(func.max(schema.schema_version.c.version))).scalar()
+            if found is None:
+                conn.execute(
+                    insert(schema.schema_version),
+                    {"version": schema.SCHEMA_VERSION, "applied_at": now_iso()},
+                )
+
+    def schema_version(self) -> int:
+        """The schema version this store is at."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(schema.schema_version.c.version))).scalar())
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    # -- reads -----------------------------------------------------------------------------
+    def zone(self) -> Zone | None:
+        """The zone outline: the stored one, else the convex hull of the data, else ``None``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.zone.c.name, schema.zone.c.geom)).first()
+        if row is not None:
+            return Zone(row.name, self._geoms_from_db([row.geom])[0], derived=False)
+        hull = self._data_hull()
+        if hull is None:
+            return None
+        return Zone("convex hull of the data", hull, derived=True)
+
+    def stored_zone(self) -> Zone | None:
+        """Only an outline that was imported (``mmm import zone``), never a derived one."""
+        zone = self.zone()
+        return zone if zone is not None and not zone.derived else None
+
+    def _data_hull(self) -> BaseGeometry | None:
+        parts = list(self.perimeters().geometry.values)
+        with self.engine.connect() as conn:
+            box = conn.execute(
+                select(
+                    func.min(schema.incidents.c.x),
+                    func.min(schema.incidents.c.y),
+                    func.max(schema.incidents.c.x),
+                    func.max(schema.incidents.c.y),
+                )
+            ).first()
+        if box is not None and box[0] is not None:
+            # The hull of all points is the hull of the points on the hull of each x-band;
+            # reading the extreme points per band keeps this a few small queries.
+            parts.append(shapely.multipoints(self._hull_points(box)))
+        if not parts:
+            return None
+        return shapely.convex_hull(shapely.union_all(parts))
+
+    def _hull_points(self, box: Sequence[float]) -> np.ndarray:
+        inc = schema.incidents.c
+        band = func.cast((inc.x - box[0]) / max((box[2] - box[0]) / 64.0, 1e-9), schema.Integer)
+        query = select(band, func.min(inc.y), func.max(inc.y), func.min(inc.x), func.max(inc.x))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.group_by(band)).all()
+        pts = []
+        for _, y0, y1, x0, x1 in rows:
+            pts += [(x0, y0), (x0, y1), (x1, y0), (x1, y1)]
+        return np.asarray(pts, dtype=float)
+
+    def phenomena(self) -> pd.DataFrame:
+        """Codes and labels of the phenomena, sorted by code."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.phenomena).order_by(schema.phenomena.c.code)).all()
+        return pd.DataFrame(rows, columns=["code", "label"])
+
+    def perimeters(self) -> gpd.GeoDataFrame:
+        """All perimeters as a GeoDataFrame in EPSG:31370, sorted by name."""
+        p = schema.perimeters.c
+        query = select(p.id, p.name, p.description, p.status, p.version, p.geom).order_by(p.name)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        frame = pd.DataFrame(
+            [r[:5] for r in rows], columns=["id", "name", "description", "status", "version"]
+        )
+        return gpd.GeoDataFrame(
+            frame, geometry=self._geoms_from_db([r.geom for r in rows]), crs=WORKING_CRS
+        )
+
+    def incidents(self, *, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+        """Incidents as plain columns: ``source_id``, ``phenomenon``, ``occurred``, ``x``, ``y``.
+
+        ``start``/``end`` are inclusive dates; when either is given, undated incidents are left
+        out. ``occurred`` is ``datetime64`` (``NaT`` when undated).
+        """
+        i = schema.incidents.c
+        query = select(i.source_id, i.phenomenon, i.occurred, i.x, i.y)
+        if start is not None:
+            query = query.where(i.occurred >= start.isoformat())
+        if end is not None:
+            query = query.where(i.occurred < _day_after(end))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(i.id)).all()
+        frame = pd.DataFrame(rows, columns=["source_id", "phenomenon", "occurred", "x", "y"])
+        frame["occurred"] = pd.to_datetime(frame["occurred"], format="ISO8601")
+        frame["x"] = frame["x"].astype(float)
+        frame["y"] = frame["y"].astype(float)
+        return frame
+
+    def incident_ids(self, candidates: Iterable[str]) -> set[str]:
+        """Which of ``candidates`` are already stored as incident ids."""
+        wanted = list(dict.fromkeys(candidates))
+        found: set[str] = set()
+        col = schema.incidents.c.source_id
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                found.update(conn.execute(select(col).where(col.in_(chunk))).scalars())
+        return found
+
+    def perimeter_names(self) -> set[str]:
+        """Names of the stored perimeters."""
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(schema.perimeters.c.name)).scalars())
+
+    def totals(self) -> dict[str, int]:
+        """How many incidents, perimeters, phenomena, batches and audit events are stored."""
+        tables = {
+            "incidents": schema.incidents,
+            "perimeters": schema.perimeters,
+            "phenomena": schema.phenomena,
+            "import_batches": schema.import_batches,
+            "audit_events": schema.audit_events,
+        }
+        with self.engine.connect() as conn:
+            return {
+                name: int(conn.execute(select(func.count()).select_from(t)).scalar())
+                for name, t in tables.items()
+            }
+
+    def audit_events(self) -> pd.DataFrame:
+        """The audit trail, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.audit_events).order_by(schema.audit_events.c.id))
+            return pd.DataFrame(rows.all(), columns=list(schema.audit_events.c.keys()))
+
+    # -- writes ----------------------------------------------------------------------------
+    def add_incidents(
+        self, frame: pd.DataFrame, batch: BatchInfo, *, progress: Progress | None = None
+    ) -> int:
+        """Store validated incidents in one transaction; returns the new batch id.
+
+        ``frame`` has ``source_id``, ``phenomenon``, ``occurred`` (datetime64, NaT = undated),
+        ``x`` and ``y`` (EPSG:31370). New phenomenon codes are added with their code as label.
+        """
+        occurred = _iso_seconds(frame["occurred"])
+        columns = {
+            "source_id": frame["source_id"].astype(str).to_numpy(),
+            "phenomenon": frame["phenomenon"].astype(str).to_numpy(),
+            "occurred": occurred,
+            "x": frame["x"].to_numpy(dtype=float),
+            "y": frame["y"].to_numpy(dtype=float),
+        }
+        total = len(frame)
+        with self.engine.begin() as conn:
+            batch_id = self._add_batch(conn, batch, imported=total)
+            self._add_phenomena(conn, pd.unique(columns["phenomenon"]))
+            for start in range(0, total, INSERT_CHUNK):
+                stop = min(start + INSERT_CHUNK, total)
+                rows = [
+                    {
+                        "source_id": sid,
+                        "phenomenon": ph,
+                        "occurred": oc,
+                        "x": float(x),
+                        "y": float(y),
+                        "batch_id": batch_id,
+                    }
+                    for sid, ph, oc, x, y in zip(
+                        *(col[start:stop] for col in columns.values()), strict=True
+                    )
+                ]
+                self._insert_rows(conn, schema.incidents, rows)
+                if progress is not None:
+                    progress(stop, total)
+            self._audit(
+                conn, batch.actor, "import", "incidents", str(batch_id), _batch_detail(batch, total)
+            )
+        return batch_id
+
+    def add_perimeters(self, frame: gpd.GeoDataFrame, batch: BatchInfo) -> int:
+        """Store validated perimeters (``name``, ``description``, geometry in EPSG:31370)."""
+        rows = [
+            {
+                "name": name,
+                "description": desc,
+                "status": "active",
+                "version": 1,
+                "geom": self._geom_to_db(geom),
+            }
+            for name, desc, geom in zip(
+                frame["name"], frame["description"], frame.geometry.values, strict=True
+            )
+        ]
+        with self.engine.begin() as conn:
+            batch_id = self._add_batch(conn, batch, imported=len(rows))
+            for row in rows:
+                row["batch_id"] = batch_id
+            if rows:
+                self._insert_rows(conn, schema.perimeters, rows)
+            self._audit(
+                conn,
+                batch.actor,
+                "import",
+                "perimeters",
+                str(batch_id),
+                _batch_detail(batch, len(rows)),
+            )
+        return batch_id
+
+    def set_zone(self, name: str, geometry: BaseGeometry, batch: BatchInfo) -> int:
+        """Replace the zone outline (EPSG:31370)."""
+        with self.engine.begin() as conn:
+            batch_id = self._add_batch(conn, batch, imported=1)
+            conn.execute(schema.zone.delete())
+            conn.execute(
+                insert(schema.zone),
+                {"id": 1, "name": name, "geom": self._geom_to_db(geometry), "batch_id": batch_id},
+            )
+            self._audit(conn, batch.actor, "import", "zone", "1", _batch_detail(batch, 1))
+        return batch_id
+
+    def record(
+        self, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any]
+    ) -> None:
+        """Write one audit event on its own (e.g. an export); ``detail`` holds no personal data."""
+        with self.engine.begin() as conn:
+            self._audit(conn, actor, action, entity, entity_id, detail)
+
+    def _add_batch(self, conn: Connection, batch: BatchInfo, *, imported: int) -> int:
+        result = conn.execute(
+            insert(schema.import_batches),
+            {
+                "kind": batch.kind,
+                "source": batch.source,
+                "actor": batch.actor,
+                "started_at": now_iso(),
+                "rows_read": batch.rows_read,
+                "rows_imported": imported,
+                "rows_rejected": batch.rows_rejected,
+            },
+        )
+        return int(result.inserted_primary_key[0])
+
+    def _add_phenomena(self, conn: Connection, codes: Iterable[str]) -> None:
+        known = set(conn.execute(select(schema.phenomena.c.code)).scalars())
+        new = [{"code": c, "label": c} for c in codes if c not in known]
+        if new:
+            conn.execute(insert(schema.phenomena), new)
+
+    def _audit(
+        self, conn: Connection, actor: str, action: str, entity: str, entity_id: str, detail: dict
+    ) -> None:
+        conn.execute(
+            insert(schema.audit_events),
+            {
+                "at": now_iso(),
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "detail": json.dumps(detail, sort_keys=True),
+            },
+        )
+
+
+def _day_after(day: date) -> str:
+    return (pd.Timestamp(day) + pd.Timedelta(days=1)).date().isoformat()
+
+
+def _iso_seconds(values: pd.Series) -> np.ndarray:
+    """datetime64 → 'YYYY-MM-DDTHH:MM:SS' strings (``None`` for NaT), without a Python loop."""
+    arr = pd.to_datetime(values).to_numpy(dtype="datetime64[s]")
+    text = np.datetime_as_string(arr, unit="s").astype(object)
+    text[np.isnat(arr)] = None
+    return text
+
+
+def _batch_detail(batch: BatchInfo, imported: int) -> dict[str, Any]:
+    return {
+        "source": batch.source,
+        "read": batch.rows_read,
+        "imported": imported,
+        "rejected": batch.rows_rejected,
+    }
