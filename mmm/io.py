@@ -50,9 +50,8 @@ def read_source(path: str | Path, *, layer: str | None = None) -> Source:
         raise ImportRejected(f"{path}: no such file")
     try:
         chosen = _choose_layer(path, layer)
-        info = pyogrio.read_info(path, layer=chosen)
-        is_csv = info["driver"] == "CSV"
-        frame = pyogrio.read_dataframe(path, layer=chosen, read_geometry=not is_csv)
+        is_csv = path.suffix.lower() in (".csv", ".txt")
+        frame = pyogrio.read_dataframe(path, layer=chosen, read_geometry=not is_csv, use_arrow=True)
     except (DataSourceError, DataLayerError) as exc:
         raise ImportRejected(f"{path}: cannot read the file ({_first_line(exc)})") from None
     if isinstance(frame, gpd.GeoDataFrame):

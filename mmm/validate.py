@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
@@ -103,6 +105,11 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values):
         nums = values.to_numpy(dtype=float)
         return nums, np.zeros(len(nums), dtype=bool)
+    try:  # fast path: every cell a plain number (or null), as in a clean export
+        nums = pc.cast(pa.array(values), pa.float64()).to_numpy(zero_copy_only=False)
+        return nums.astype(float), np.zeros(len(nums), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
     text = values.astype("string").str.strip()
     comma = text.str.match(_DECIMAL_COMMA).fillna(False).to_numpy(dtype=bool)
     text = text.where(~comma, text.str.replace(",", ".", regex=False))

@@ -78,8 +78,8 @@ incidents = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("source_id", String(200), nullable=False),
-    Column("phenomenon", String(100), ForeignKey("phenomena.code"), nullable=False, index=True),
-    Column("occurred", String(19), nullable=True, index=True),  # ISO 'YYYY-MM-DDTHH:MM:SS'
+    Column("phenomenon", String(100), ForeignKey("phenomena.code"), nullable=False),
+    Column("occurred", String(19), nullable=True),  # ISO 'YYYY-MM-DDTHH:MM:SS'
     Column("x", Float, nullable=False),
     Column("y", Float, nullable=False),
     Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
