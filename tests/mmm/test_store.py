@@ -1,0 +1,58 @@
+"""The SQLite store: schema on first use, versioning, zone, audit, and clear errors."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from shapely.geometry import box
+
+from mmm.errors import StoreError
+from mmm.settings import load_settings
+from mmm.store import BatchInfo, open_store
+
+
+def test_schema_is_created_on_first_use_with_a_version(tmp_path):
+    path = tmp_path / "deep" / "dir" / "s.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    assert path.exists()
+    assert store.schema_version() == 1
+    tables = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")}
+    assert {
+        "phenomena",
+        "perimeters",
+        "incidents",
+        "import_batches",
+        "audit_events",
+        "zone",
+        "schema_version",
+    } <= tables
+    store.close()
+    again = open_store(f"sqlite:///{path}")  # reopening does not add a second version row
+    assert again.schema_version() == 1
+    assert sqlite3.connect(path).execute("select count(*) from schema_version").fetchone() == (1,)
+
+
+def test_zone_is_stored_and_audited(store):
+    assert store.zone() is None
+    store.set_zone("PZ Test", box(0, 0, 10, 10), BatchInfo("zone", "z.gpkg", "tester", 1, 0))
+    zone = store.zone()
+    assert (zone.name, zone.derived, zone.geometry.area) == ("PZ Test", False, 100)
+    event = store.audit_events().iloc[-1]
+    assert (event.actor, event.action, event.entity) == ("tester", "import", "zone")
+
+
+def test_bad_urls_are_clear_errors(tmp_path):
+    with pytest.raises(StoreError, match="unsupported store URL"):
+        open_store("mysql://somewhere/db")
+    not_a_db = tmp_path / "x.sqlite"
+    not_a_db.write_text("hello, this is not SQLite" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        open_store(f"sqlite:///{not_a_db}")
+
+
+def test_settings_from_environment():
+    settings = load_settings({"MMM_STORE": "sqlite:///x.db", "MMM_OUTSIDE_DISTANCE": "250"})
+    assert settings.store == "sqlite:///x.db" and settings.outside_distance_m == 250.0
+    with pytest.raises(ValueError, match="MMM_OUTSIDE_DISTANCE"):
+        load_settings({"MMM_OUTSIDE_DISTANCE": "far"})

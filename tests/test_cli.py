@@ -1,0 +1,128 @@
+"""The ``mmm`` command end to end: import → aggregate → export, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import box
+
+from mmm.cli import cli
+from tests.helpers import ZONE, write_csv
+
+
+@pytest.fixture
+def files(tmp_path, incidents_frame):
+    zone = tmp_path / "zone.geojson"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(geometry=[ZONE], crs=31370).to_crs(4326), zone)
+    per = tmp_path / "per.gpkg"
+    frame = gpd.GeoDataFrame(
+        {"naam": ["Station"]}, geometry=[box(171_900, 173_900, 172_150, 174_150)], crs=31370
+    )
+    pyogrio.write_dataframe(frame, per)
+    bad_rows = pd.DataFrame(
+        [
+            ["B1", "drugs", "2024-01-01", "abc", "1"],
+            ["B2", "drugs", "2024-01-01", "190000", "174000"],
+        ],
+        columns=incidents_frame.columns,
+    )
+    inc = write_csv(tmp_path / "inc.csv", pd.concat([incidents_frame, bad_rows]), sep=";")
+    return {"zone": zone, "per": per, "inc": inc}
+
+
+def _run(runner, store_url, *args):
+    result = runner.invoke(cli, ["--store", store_url, *args], catch_exceptions=False)
+    return result
+
+
+def test_import_aggregate_export_end_to_end(runner, tmp_path, files):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert _run(runner, url, "import", "zone", str(files["zone"])).exit_code == 0
+    assert _run(runner, url, "import", "perimeters", str(files["per"])).exit_code == 0
+    result = _run(runner, url, "import", "incidents", str(files["inc"]), "--crs", "EPSG:31370")
+    assert result.exit_code == 0, result.output
+    assert "imported           5   (undated: 1)" in result.stdout
+    assert "non-numeric coordinates" in result.stdout
+    assert "outside the zone (more than 1000 m)" in result.stdout
+    rejects = pd.read_csv(tmp_path / "inc.rejects.csv")
+    assert rejects[["row", "reason"]].values.tolist() == [
+        [6, "non-numeric coordinates"],
+        [7, "outside the zone (more than 1000 m)"],
+    ]
+
+    out = tmp_path / "out" / "counts.csv"
+    result = _run(
+        runner, url, "aggregate", "--period", "quarter", "--to", "2024-03-31", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert table[["perimeter", "phenomenon", "period", "count"]].values.tolist() == [
+        ["Station", "drugs", "2024-Q1", 2],
+        ["Station", "vandalism", "2024-Q1", 1],
+    ]
+    stdout = _run(runner, url, "aggregate", "--period", "all").stdout
+    assert "Station,drugs,all,3," in stdout  # the undated one counts with --period all
+
+    geo = tmp_path / "counts.geojson"
+    assert _run(runner, url, "export", "counts", "--out", str(geo)).exit_code == 0
+    feature = json.loads(geo.read_text())["features"][0]
+    assert feature["properties"]["drugs"] == 3
+
+    status = _run(runner, url, "status").stdout
+    assert "incidents                5" in status and "imported outline" in status
+
+
+def test_dry_run_stores_nothing(runner, tmp_path, files):
+    url = f"sqlite:///{tmp_path / 'dry.sqlite'}"
+    result = _run(
+        runner, url, "import", "incidents", str(files["inc"]), "--crs", "31370", "--dry-run"
+    )
+    assert result.exit_code == 0 and "Would import" in result.stdout
+    assert "nothing was stored" in result.stdout
+    assert "incidents                0" in _run(runner, url, "status").stdout
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["import", "incidents", "{inc}"], "pass --crs"),
+        (["import", "incidents", "{inc}", "--crs", "EPSG:nonsense"], "unknown CRS"),
+        (["import", "incidents", "{inc}", "--crs", "31370", "--date", "when"], "no column 'when'"),
+        (["import", "perimeters", "{inc}", "--crs", "31370"], "has no geometry"),
+        (["import", "zone", "{inc}", "--crs", "31370"], "has no geometry"),
+        (["export", "counts", "--out", "{tmp}/c.xlsx"], "unsupported format"),
+        (["aggregate", "--from", "2024-31-01"], "Invalid value for '--from'"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_nonzero_exit(runner, tmp_path, files, args, message):
+    url = f"sqlite:///{tmp_path / 'err.sqlite'}"
+    args = [a.format(inc=files["inc"], tmp=tmp_path) for a in args]
+    result = runner.invoke(cli, ["--store", url, *args])
+    assert result.exit_code != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_store_from_environment_and_real_console_script(tmp_path, files):
+    mmm = Path(sys.executable).with_name("mmm")
+    env = {"MMM_STORE": f"sqlite:///{tmp_path / 'env.sqlite'}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [mmm, "import", "perimeters", str(files["per"])], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "env.sqlite").exists()
+    bad = subprocess.run(
+        [mmm, "--store", "oracle://x", "status"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines() == [
+        "Error: unsupported store URL 'oracle://x': use sqlite:///path/to/file.db"
+    ]
