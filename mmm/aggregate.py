@@ -126,7 +126,7 @@ def count_incidents(
     if end is not None:
         keep &= (occurred < pd.Timestamp(end) + pd.Timedelta(days=1)).to_numpy()
     labels = period_labels(occurred, period)
-    keep &= np.not_equal(labels, None)
+    keep &= pd.notna(labels)
     phen_codes, phen_names = pd.factorize(incidents["phenomenon"].to_numpy()[keep], sort=True)
     per_codes, per_names = pd.factorize(labels[keep], sort=True)
     n_per = max(len(per_names), 1)

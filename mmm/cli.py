@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ import click
 
 from mmm.errors import MMMError
 from mmm.settings import load_settings
+from mmm.store.base import Progress
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -57,8 +58,9 @@ def _store(ctx: click.Context) -> Any:
 
     root = ctx.find_root().obj
     if root["store"] is None:
-        root["store"] = open_store(root["store_url"])
-        ctx.call_on_close(root["store"].close)
+        store = open_store(root["store_url"])
+        ctx.call_on_close(store.close)
+        root["store"] = store
     return root["store"]
 
 
@@ -74,7 +76,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 @contextmanager
-def _progress_bar(rows_hint: int, min_rows: int):  # type: ignore[no-untyped-def]
+def _progress_bar(rows_hint: int, min_rows: int) -> Iterator[Progress | None]:
     """A tqdm bar on a terminal for large imports; a no-op callback otherwise."""
     if rows_hint < min_rows or not sys.stderr.isatty():
         yield None
@@ -214,7 +216,7 @@ def _rough_rows(file: Path) -> int:
         return 0
 
 
-def _print_report(report: Any, rejects_path: Path) -> None:
+def _print_report(report: Any, rejects_path: Path | None) -> None:
     from mmm.imports import write_rejects
 
     verb = "Would import" if report.dry_run else "Imported"
@@ -222,7 +224,7 @@ def _print_report(report: Any, rejects_path: Path) -> None:
     click.echo(f"  read      {report.read:>10,}")
     undated = f"   (undated: {report.undated:,})" if report.kind == "incidents" else ""
     click.echo(f"  imported  {report.imported:>10,}{undated}")
-    written = write_rejects(report, rejects_path)
+    written = write_rejects(report, rejects_path) if rejects_path else None
     target = f"   → {written}" if written else ""
     click.echo(f"  rejected  {len(report.rejected):>10,}{target}")
     for reason, n in report.reasons().items():
@@ -312,8 +314,10 @@ def demo_cmd(ctx: click.Context, seed: int, directory: Path | None) -> None:
         for name, path in demo.write_demo_files(directory, seed=seed).items():
             click.echo(f"Wrote {name}: {path}")
         return
-    summary = demo.load_demo(_store(ctx), seed=seed, actor=_actor())
-    click.echo(str(summary))
+    loaded = demo.load_demo(_store(ctx), seed=seed, actor=_actor())
+    click.echo(f"Demo zone {demo.ZONE_NAME!r} (fictional, seed {seed}) → {_store(ctx).url}")
+    for report in (loaded.perimeters, loaded.incidents):
+        _print_report(report, None)
 
 
 @cli.command("status")

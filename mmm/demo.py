@@ -125,17 +125,6 @@ class DemoReport:
     perimeters: ImportReport
     incidents: ImportReport
 
-    def summary(self) -> str:
-        """One line: imported and rejected perimeters and incidents (with reasons)."""
-        parts = [f"zone {ZONE_NAME!r}"]
-        for report in (self.perimeters, self.incidents):
-            reasons = ", ".join(f"{n} {r}" for r, n in report.reasons().items())
-            parts.append(
-                f"{report.kind}: {report.imported} imported, {len(report.rejected)} rejected"
-                + (f" ({reasons})" if reasons else "")
-            )
-        return "; ".join(parts)
-
 
 def build_demo(seed: int = DEFAULT_SEED) -> Demo:
     """Build the fictional zone "PZ Demostad": outline, ~10 perimeters, ~60,000 incidents.
@@ -159,9 +148,8 @@ def build_demo(seed: int = DEFAULT_SEED) -> Demo:
     comp = _categorical(rng, np.cumsum(shares, axis=1)[codes])
     x, y = _place(rng, comp, (starts, ends, sigmas), zone)
 
-    is_park = (comp == names.index("park")) & np.isin(
-        codes, [PHENOMENA.index(p) for p in _PARK_EVENINGS]
-    )
+    evening = np.isin(codes, [PHENOMENA.index(p) for p in _PARK_EVENINGS])
+    is_park = evening & (comp == names.index("park"))  # summer evenings in the park
     season = np.array([list(_MONTHS).index(_SEASON.get(p, "flat")) for p in PHENOMENA])[codes]
     season[is_park] = list(_MONTHS).index("park")
     daily = np.where(is_park, len(PHENOMENA), codes)
@@ -181,8 +169,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> Demo:
             "y": y,
         }
     )
-    perimeters = _perimeters()
-    return Demo(zone, perimeters, incidents)
+    return Demo(zone, _perimeters(), incidents)
 
 
 def _components() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -226,8 +213,9 @@ def _place(
     starts, ends, sigmas = kernels
     x0, y0, x1, y1 = zone.bounds
     x, y = np.empty(len(comp)), np.empty(len(comp))
-    todo = np.arange(len(comp))
-    for attempt in range(100):
+    todo, attempt = np.arange(len(comp)), 0
+    while len(todo):  # each round redraws only the points that fell outside
+        attempt += 1
         if attempt == 20:
             comp = comp.copy()
             comp[todo] = 0  # a few stubborn points near the edge join the background
@@ -243,8 +231,6 @@ def _place(
         xy = np.round(xy, 1)
         x[todo], y[todo] = xy[:, 0], xy[:, 1]
         todo = todo[~shapely.contains_xy(zone, xy[:, 0], xy[:, 1])]
-        if not len(todo):
-            break
     return x, y
 
 
@@ -336,7 +322,7 @@ def load_demo(store: Store, *, seed: int = DEFAULT_SEED, actor: str = "demo") ->
     return DemoReport(zone_batch, perimeters, incidents)
 
 
-def write_demo_files(directory: Path, *, seed: int = DEFAULT_SEED) -> dict[str, Path]:
+def write_demo_files(directory: str | Path, *, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     """Write the demo as files, to exercise the file import path.
 
     Returns

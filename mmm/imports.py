@@ -344,8 +344,7 @@ def _source_geometries(source: Source, reasons: v.Reasons) -> np.ndarray:
 
 def _bounds_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Corner coordinates of the geometries, to suggest a CRS when none is declared."""
-    present = np.where(pd.isna(geoms), None, geoms)
-    b = shapely.bounds(present)
+    b = shapely.bounds(v.present(geoms))
     return np.concatenate([b[:, 0], b[:, 2]]), np.concatenate([b[:, 1], b[:, 3]])
 
 

@@ -6,7 +6,7 @@ Nothing is read at import time: call :func:`load_settings` (the CLI and the app 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 
 DEFAULT_STORE = "sqlite:///instance/mmm.sqlite"
@@ -36,6 +36,9 @@ class Settings:
     )
 
 
+_PARSERS: dict[str, Callable[[str], object]] = {"str": str, "float": float, "int": int}
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build :class:`Settings` from ``environ`` (default: ``os.environ``).
 
@@ -51,9 +54,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if name not in env:
             continue
         raw = env[name]
-        kind = type(f.default)
+        parse = _PARSERS[str(f.type)]
         try:
-            values[f.name] = kind(raw)
+            values[f.name] = parse(raw)
         except ValueError:
-            raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+            raise ValueError(f"{name}={raw!r} is not a valid {f.type}") from None
     return Settings(**values)  # type: ignore[arg-type]

@@ -63,7 +63,14 @@ class Reasons:
     @property
     def ok(self) -> np.ndarray:
         """Rows that no rule has rejected (so far)."""
-        return np.equal(self.values, None)
+        return pd.isna(self.values)
+
+
+def present(values: np.ndarray) -> np.ndarray:
+    """An object array with every missing value (None, NaN, NA) as ``None``, for shapely."""
+    out = np.asarray(values, dtype=object).copy()
+    out[pd.isna(out)] = None
+    return out
 
 
 def find_column(
@@ -143,7 +150,7 @@ def geometries_from_wkt(values: pd.Series, reasons: Reasons) -> np.ndarray:
 def points_from_geometries(geoms: np.ndarray, reasons: Reasons) -> tuple[np.ndarray, np.ndarray]:
     """x/y of point geometries (a one-point MultiPoint counts as a point)."""
     missing = pd.isna(geoms)
-    geoms = np.where(missing, None, geoms)
+    geoms = present(geoms)
     empty = missing | shapely.is_empty(geoms)
     reasons.flag(empty, EMPTY_GEOMETRY)
     kind = shapely.get_type_id(geoms)
@@ -236,7 +243,7 @@ def polygons(geoms: np.ndarray, reasons: Reasons) -> tuple[np.ndarray, list[int]
     A repair that leaves no polygonal part is rejected.
     """
     missing = pd.isna(geoms)
-    geoms = np.where(missing, None, geoms)
+    geoms = present(geoms)
     empty = missing | shapely.is_empty(geoms)
     reasons.flag(empty, EMPTY_GEOMETRY)
     kind = shapely.get_type_id(geoms)

@@ -126,3 +126,19 @@ def test_store_from_environment_and_real_console_script(tmp_path, files):
     assert bad.stderr.strip().splitlines() == [
         "Error: unsupported store URL 'oracle://x': use sqlite:///path/to/file.db"
     ]
+
+
+def test_demo_loads_once_and_writes_files(runner, tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    first = _run(runner, url, "demo")
+    assert first.exit_code == 0, first.output
+    assert "rejected           0" in first.stdout and "PZ Demostad" in first.stdout
+    second = _run(runner, url, "demo")
+    assert "duplicate id already stored" in second.stdout
+    written = _run(runner, url, "demo", "--write", str(tmp_path / "files"))
+    assert written.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "files").iterdir()) == [
+        "incidents.csv",
+        "perimeters.gpkg",
+        "zone.geojson",
+    ]

@@ -100,7 +100,8 @@ class Store:
     def schema_version(self) -> int:
         """The schema version this store is at."""
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.max(schema.schema_version.c.version))).scalar())
+            found = conn.execute(select(func.max(schema.schema_version.c.version))).scalar()
+        return int(found or 0)
 
     def close(self) -> None:
         """Release the connections."""
@@ -205,7 +206,9 @@ class Store:
         """
         sql = str(query.compile(self.engine, compile_kwargs={"literal_binds": True}))
         with self.engine.connect() as conn:
-            return conn.exec_driver_sql(sql).cursor.fetchall()
+            cursor = conn.exec_driver_sql(sql).cursor
+            assert cursor is not None  # a SELECT always has one
+            return list(cursor.fetchall())
 
     def incident_ids(self, candidates: Iterable[str]) -> set[str]:
         """Which of ``candidates`` are already stored as incident ids."""
@@ -236,7 +239,7 @@ class Store:
         }
         with self.engine.connect() as conn:
             return {
-                name: int(conn.execute(select(func.count()).select_from(t)).scalar())
+                name: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
                 for name, t in tables.items()
             }
 
@@ -342,7 +345,9 @@ class Store:
                 "rows_rejected": batch.rows_rejected,
             },
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def _add_phenomena(self, conn: Connection, codes: Iterable[str]) -> None:
         known = set(conn.execute(select(schema.phenomena.c.code)).scalars())
