@@ -296,6 +296,38 @@ def export_cmd(
     click.echo(f"Wrote {result.rows:,} {dataset} to {result.path}")
 
 
+# --------------------------------------------------------------------------- users
+@cli.group("user")
+def user_group() -> None:
+    """Manage the people who log in to the web app."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "analyst", "officer", "partner"])
+)
+@click.option("--partner", "partner", metavar="ORG", help="Organisation of a partner user.")
+@click.option(
+    "--language", default="nl", show_default=True, type=click.Choice(["nl", "fr", "de", "en"])
+)
+@click.pass_context
+def user_add_cmd(
+    ctx: click.Context, name: str, role: str, partner: str | None, language: str
+) -> None:
+    """Add a user; the password is asked for (or read from stdin), never given as an argument."""
+    from mmm.users import add_user
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    user = add_user(
+        _store(ctx), name, password, role=role, partner=partner, language=language, actor=_actor()
+    )
+    click.echo(f"Added user {user.name!r} ({user.role})")
+
+
 # --------------------------------------------------------------------------- demo / status / serve
 @cli.command("demo")
 @click.option("--seed", type=int, default=20240101, show_default=True)

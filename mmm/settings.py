@@ -27,6 +27,20 @@ class Settings:
             "help": "Incidents farther than this (metres) from the zone outline are rejected",
         },
     )
+    tiles_url: str = field(
+        default="",
+        metadata={
+            "env": "MMM_TILES_URL",
+            "help": "Optional tile basemap URL template (e.g. an internal WMTS); empty: none",
+        },
+    )
+    secret_key: str = field(
+        default="",
+        metadata={
+            "env": "MMM_SECRET_KEY",
+            "help": "Web session signing key; empty: one is generated in instance/secret_key",
+        },
+    )
     progress_min_rows: int = field(
         default=50_000,
         metadata={

@@ -142,3 +142,20 @@ def test_demo_loads_once_and_writes_files(runner, tmp_path):
         "perimeters.gpkg",
         "zone.geojson",
     ]
+
+
+def test_user_add_reads_the_password_from_stdin(runner, tmp_path):
+    url = f"sqlite:///{tmp_path / 'users.sqlite'}"
+    result = runner.invoke(
+        cli, ["--store", url, "user", "add", "wijk1", "--role", "officer"], input="geheim123\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added user 'wijk1' (officer)" in result.stdout
+    from mmm.store import open_store
+    from mmm.users import authenticate
+
+    assert authenticate(open_store(url), "wijk1", "geheim123").role == "officer"
+    short = runner.invoke(
+        cli, ["--store", url, "user", "add", "x", "--role", "admin"], input="kort\n"
+    )
+    assert short.exit_code == 1 and "at least 8" in short.stderr

@@ -212,8 +212,11 @@ class Store:
 
     def incident_ids(self, candidates: Iterable[str]) -> set[str]:
         """Which of ``candidates`` are already stored as incident ids."""
-        wanted = list(dict.fromkeys(candidates))
         found: set[str] = set()
+        with self.engine.connect() as conn:
+            if conn.execute(select(schema.incidents.c.id).limit(1)).first() is None:
+                return found  # an empty store holds none of them; skip the look-ups
+        wanted = list(pd.unique(pd.Series(list(candidates), dtype=object)))
         step = 10_000  # below SQLite's limit of 32,766 parameters per statement
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), step):
@@ -278,7 +281,7 @@ class Store:
                 self._insert_rows(conn, schema.incidents, names, rows)
                 if progress is not None:
                     progress(stop, total)
-            self._audit(
+            self.write_audit(
                 conn, batch.actor, "import", "incidents", str(batch_id), _batch_detail(batch, total)
             )
         return batch_id
@@ -303,7 +306,7 @@ class Store:
                 row["batch_id"] = batch_id
             if rows:
                 conn.execute(insert(schema.perimeters), rows)
-            self._audit(
+            self.write_audit(
                 conn,
                 batch.actor,
                 "import",
@@ -322,7 +325,7 @@ class Store:
                 insert(schema.zone),
                 {"id": 1, "name": name, "geom": self._geom_to_db(geometry), "batch_id": batch_id},
             )
-            self._audit(conn, batch.actor, "import", "zone", "1", _batch_detail(batch, 1))
+            self.write_audit(conn, batch.actor, "import", "zone", "1", _batch_detail(batch, 1))
         return batch_id
 
     def record(
@@ -330,7 +333,7 @@ class Store:
     ) -> None:
         """Write one audit event on its own (e.g. an export); ``detail`` holds no personal data."""
         with self.engine.begin() as conn:
-            self._audit(conn, actor, action, entity, entity_id, detail)
+            self.write_audit(conn, actor, action, entity, entity_id, detail)
 
     def _add_batch(self, conn: Connection, batch: BatchInfo, *, imported: int) -> int:
         result = conn.execute(
@@ -355,9 +358,10 @@ class Store:
         if new:
             conn.execute(insert(schema.phenomena), new)
 
-    def _audit(
+    def write_audit(
         self, conn: Connection, actor: str, action: str, entity: str, entity_id: str, detail: dict
     ) -> None:
+        """Add an audit event inside the caller's transaction (it commits or rolls back with it)."""
         conn.execute(
             insert(schema.audit_events),
             {

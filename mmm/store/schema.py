@@ -86,6 +86,19 @@ incidents = Table(
     UniqueConstraint("source_id", name="uq_incidents_source_id"),
 )
 
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("partner", String(200), nullable=True),  # the organisation of a partner user
+    Column("language", String(5), nullable=False, default="nl"),
+    Column("active", Integer, nullable=False, default=1),
+    Column("created_at", String(32), nullable=False),
+)
+
 audit_events = Table(
     "audit_events",
     metadata,
