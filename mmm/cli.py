@@ -7,6 +7,7 @@ printed as one line on stderr with a non-zero exit code — never as a traceback
 from __future__ import annotations
 
 import getpass
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,7 +84,15 @@ def _progress_bar(rows_hint: int, min_rows: int) -> Iterator[Progress | None]:
         return
     from tqdm import tqdm
 
-    with tqdm(total=rows_hint, unit=" rows", desc="storing", file=sys.stderr) as bar:
+    size = shutil.get_terminal_size((80, 24))  # a fresh pty may report 0 × 0: tqdm then hides
+    with tqdm(
+        total=rows_hint,
+        unit=" rows",
+        desc="storing",
+        file=sys.stderr,
+        ncols=size.columns,
+        nrows=size.lines,
+    ) as bar:
 
         def update(done: int, total: int) -> None:
             bar.total = total
@@ -350,6 +359,9 @@ def demo_cmd(ctx: click.Context, seed: int, directory: Path | None) -> None:
     click.echo(f"Demo zone {demo.ZONE_NAME!r} (fictional, seed {seed}) → {_store(ctx).url}")
     for report in (loaded.perimeters, loaded.incidents):
         _print_report(report, None)
+    click.echo(f"Demo log-ins (password {demo.DEMO_PASSWORD!r}, for the demo only):")
+    for name, role in demo.add_demo_users(_store(ctx), actor=_actor()):
+        click.echo(f"  {name:<16} {role}")
 
 
 @cli.command("status")

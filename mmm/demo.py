@@ -345,3 +345,24 @@ def write_demo_files(directory: str | Path, *, seed: int = DEFAULT_SEED) -> dict
         ),
         "zone": write_geofile(zone, directory / "zone.geojson", layer="zone"),
     }
+
+
+#: Demo log-ins, one per role: for the fictional demo zone only, never for real data.
+DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
+    ("admin", "admin", None),
+    ("analist", "analyst", None),
+    ("wijkinspecteur", "officer", None),
+    ("partner", "partner", "Preventiedienst Demostad"),
+)
+DEMO_PASSWORD = "demo-mmm-2024"
+
+
+def add_demo_users(store: Store, *, actor: str = "demo") -> list[tuple[str, str]]:
+    """Create the demo log-ins that do not exist yet; returns (name, role) of every demo user."""
+    from mmm.users import add_user, user_names
+
+    existing = user_names(store)
+    for name, role, partner in DEMO_USERS:
+        if name not in existing:
+            add_user(store, name, DEMO_PASSWORD, role=role, partner=partner, actor=actor)
+    return [(name, role) for name, role, _ in DEMO_USERS]

@@ -99,6 +99,12 @@ def get_user(store: Store, user_id: int) -> User:
     return _user(row)
 
 
+def user_names(store: Store) -> set[str]:
+    """Names of all users."""
+    with store.engine.connect() as conn:
+        return set(conn.execute(select(schema.users.c.name)).scalars())
+
+
 def authenticate(store: Store, name: str, password: str) -> User | None:
     """The active user with this name and password, else ``None`` (no hint which was wrong)."""
     with store.engine.connect() as conn:

@@ -159,3 +159,35 @@ def test_user_add_reads_the_password_from_stdin(runner, tmp_path):
         cli, ["--store", url, "user", "add", "x", "--role", "admin"], input="kort\n"
     )
     assert short.exit_code == 1 and "at least 8" in short.stderr
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, files):
+    """Under a pseudo-terminal a large import draws a bar; piped output stays clean."""
+    import os
+    import pty
+
+    mmm = str(Path(sys.executable).with_name("mmm"))
+    env = {
+        "MMM_STORE": f"sqlite:///{tmp_path / 'tty.sqlite'}",
+        "MMM_PROGRESS_MIN_ROWS": "3",
+        "PATH": "/usr/bin:/bin",
+    }
+    args = [mmm, "import", "incidents", str(files["inc"]), "--crs", "31370"]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child runs mmm with a terminal as stdout/stderr
+        os.execve(mmm, args, env)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    terminal = b"".join(chunks).decode()
+    assert "storing" in terminal and "rows" in terminal and "100%" in terminal
+    env["MMM_STORE"] = f"sqlite:///{tmp_path / 'pipe.sqlite'}"
+    piped = subprocess.run(args, env=env, capture_output=True, text=True)
+    assert piped.returncode == 0 and "storing" not in piped.stderr + piped.stdout
