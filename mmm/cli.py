@@ -337,6 +337,20 @@ def user_add_cmd(
     click.echo(f"Added user {user.name!r} ({user.role})")
 
 
+@cli.command("label")
+@click.argument("kind", type=click.Choice(["phenomenon", "perimeter"]))
+@click.argument("key")
+@click.argument("label")
+@click.option("--language", required=True, type=click.Choice(["nl", "fr", "de", "en"]))
+@click.pass_context
+def label_cmd(ctx: click.Context, kind: str, key: str, label: str, language: str) -> None:
+    """Give a phenomenon (by code) or perimeter (by name) a display LABEL in one language."""
+    from mmm.labels import set_label
+
+    set_label(_store(ctx), kind, key, language, label, actor=_actor())
+    click.echo(f"{kind} {key!r} is shown as {label!r} in {language}")
+
+
 # --------------------------------------------------------------------------- demo / status / serve
 @cli.command("demo")
 @click.option("--seed", type=int, default=20240101, show_default=True)

@@ -47,6 +47,18 @@ VOLUMES: dict[str, int] = {
 }  # fmt: skip
 PHENOMENA = tuple(VOLUMES)
 
+#: Display labels per phenomenon: Dutch, French, German, English.
+LABELS: dict[str, tuple[str, str, str, str]] = {
+    "burglary_dwelling": ("Woninginbraak", "Cambriolage d'habitation", "Wohnungseinbruch", "Burglary in dwellings"),
+    "vehicle_crime": ("Voertuigcriminaliteit", "Criminalité liée aux véhicules", "Fahrzeugkriminalität", "Vehicle crime"),
+    "traffic_injury": ("Verkeersongeval met gewonden", "Accident de la route avec blessés", "Verkehrsunfall mit Verletzten", "Traffic accident with injuries"),
+    "drugs": ("Drugs", "Drogues", "Drogen", "Drugs"),
+    "public_nuisance": ("Overlast", "Nuisances", "Belästigung", "Public nuisance"),
+    "intrafamily_violence": ("Intrafamiliaal geweld", "Violence intrafamiliale", "Häusliche Gewalt", "Intrafamily violence"),
+    "street_robbery": ("Straatroof", "Vol avec violence en rue", "Straßenraub", "Street robbery"),
+    "vandalism": ("Vandalisme", "Vandalisme", "Vandalismus", "Vandalism"),
+}  # fmt: skip
+
 # Outline, hotspots and roads as offsets in metres from CENTRE.
 _ZONE = [(-4000, 300), (-3700, 1500), (-3000, 2400), (-1900, 2800), (-800, 2600), (200, 3000),
          (1300, 2900), (2300, 2500), (3300, 2100), (3900, 1000), (4000, -200), (3600, -1300),
@@ -319,6 +331,9 @@ def load_demo(store: Store, *, seed: int = DEFAULT_SEED, actor: str = "demo") ->
     incidents = import_incident_source(
         store, source, crs="EPSG:31370", columns=columns, actor=actor
     )
+    for code, names in LABELS.items():
+        for language, label in zip(("nl", "fr", "de", "en"), names, strict=True):
+            store.set_label("phenomenon", code, language, label, actor=actor)
     return DemoReport(zone_batch, perimeters, incidents)
 
 

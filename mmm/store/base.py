@@ -160,6 +160,25 @@ class Store:
             rows = conn.execute(select(schema.phenomena).order_by(schema.phenomena.c.code)).all()
         return pd.DataFrame(rows, columns=["code", "label"])
 
+    def labels(self, kind: str, language: str) -> dict[str, str]:
+        """Labels given for ``kind`` (``phenomenon`` or ``perimeter``) in ``language``, by key."""
+        t = schema.labels.c
+        query = select(t.key, t.label).where(t.kind == kind, t.language == language)
+        with self.engine.connect() as conn:
+            return {key: label for key, label in conn.execute(query).all()}
+
+    def set_label(self, kind: str, key: str, language: str, label: str, *, actor: str) -> None:
+        """Give ``key`` a label in ``language`` (replacing an earlier one); audited."""
+        t = schema.labels
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.delete().where(t.c.kind == kind, t.c.key == key, t.c.language == language)
+            )
+            conn.execute(
+                insert(t), {"kind": kind, "key": key, "language": language, "label": label}
+            )
+            self.write_audit(conn, actor, "label", kind, key, {"language": language})
+
     def perimeters(self) -> gpd.GeoDataFrame:
         """All perimeters as a GeoDataFrame in EPSG:31370, sorted by name."""
         p = schema.perimeters.c

@@ -86,6 +86,15 @@ incidents = Table(
     UniqueConstraint("source_id", name="uq_incidents_source_id"),
 )
 
+labels = Table(
+    "labels",
+    metadata,
+    Column("kind", String(20), primary_key=True),  # phenomenon | perimeter
+    Column("key", String(200), primary_key=True),  # phenomenon code or perimeter id
+    Column("language", String(5), primary_key=True),  # nl | fr | de | en
+    Column("label", String(200), nullable=False),
+)
+
 users = Table(
     "users",
     metadata,
