@@ -2,11 +2,15 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+VENDOR := webmap/static/vendor/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint browser-deps translations bench clean
 
-$(STAMP): pyproject.toml
+# Python packages (venv), then the pinned front-end files the app serves itself (npm registry).
+$(STAMP): pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MMM Planner needs Python >= 3.11 (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -14,22 +18,36 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+$(VENDOR): package-lock.json tools/vendor.py
+	@command -v npm >/dev/null || { echo "npm is needed to install Leaflet (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) tools/vendor.py
+	touch $@
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d webmap/translations
+
+install: $(STAMP) $(VENDOR) translations
 
 demo: install
 	$(BIN)/mmm demo
-	$(BIN)/mmm serve
+	@echo "MMM Planner: http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(BIN)/mmm serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install
-	$(BIN)/ruff check mmm webmap tests bench
-	$(BIN)/ruff format --check mmm webmap tests bench
+	$(BIN)/ruff check mmm webmap tests bench tools
+	$(BIN)/ruff format --check mmm webmap tests bench tools
 	$(BIN)/mypy
 
-test: lint
+test: lint browser-deps
 	$(BIN)/pytest
 
 bench: install
 	$(BIN)/python bench/aggregate.py
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules webmap/static/vendor instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache

@@ -1,37 +1,98 @@
 """The MMM Planner web app (Flask): thin views on top of the ``mmm`` core.
 
-For now a placeholder page; the zone map, login and exports come with the web issue.
+``create_app(test_config=None)`` builds the app: settings from ``MMM_*`` environment variables,
+the session key from ``MMM_SECRET_KEY`` or ``instance/secret_key``, one blueprint per user task.
+Every route needs a login except the login page and static files (one guard, below).
 """
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from mmm.settings import load_settings
+from webmap.extensions import babel, csrf, login_manager, select_locale
 
-PLACEHOLDER = """<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>MMM Planner</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>MMM Planner</h1>
-<p>De demozone is geladen. De zonekaart, het aanmelden en de exports volgen in de volgende versie;
-gebruik intussen de opdrachtregel: <code>mmm aggregate</code>, <code>mmm export</code>.</p>
-<p lang="en">The demo zone is loaded. The zone map, log-in and exports come in the next version;
-meanwhile use the command line: <code>mmm aggregate</code>, <code>mmm export</code>.</p>
-</body></html>
-"""
+#: Endpoints reachable without logging in.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: settings from ``MMM_*`` env vars, overridden by ``test_config``."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config["MMM_STORE"] = load_settings().store
+    settings = load_settings()
+    app.config.update(
+        MMM_STORE=settings.store,
+        MMM_TILES_URL=settings.tiles_url,
+        SECRET_KEY=settings.secret_key or None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+    )
     if test_config:
         app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    @app.get("/")
-    def index() -> str:
-        return PLACEHOLDER
-
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _register_blueprints(app)
+    app.before_request(_require_login)
+    app.context_processor(_template_helpers)
     return app
+
+
+def _template_helpers() -> dict[str, Any]:
+    """``can(action)`` and the language list, for every template."""
+    from mmm import access
+    from webmap import vocabulary
+    from webmap.auth.forms import LANGUAGE_NAMES
+
+    def can(action: str) -> bool:
+        return bool(current_user.is_authenticated and access.can(current_user.user, action))
+
+    return {
+        "can": can,
+        "languages": list(LANGUAGE_NAMES.items()),
+        "get_locale": get_locale,
+        "role_names": vocabulary.ROLE_NAMES,
+        "status_names": vocabulary.STATUS_NAMES,
+        "dataset_names": vocabulary.DATASET_NAMES,
+    }
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webmap.auth import bp as auth_bp
+    from webmap.exports import bp as exports_bp
+    from webmap.maps import bp as maps_bp
+    from webmap.perimeters import bp as perimeters_bp
+
+    for bp in (auth_bp, maps_bp, perimeters_bp, exports_bp):
+        app.register_blueprint(bp)
+
+
+def _require_login() -> Response | None:
+    """The one guard: anything but the public endpoints sends an anonymous visitor to log in."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random session key kept in ``instance/secret_key`` (created on first start, mode 600)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,238 @@
+"""What the zone map and a perimeter page show, computed from the store in one call each.
+
+The web views stay thin: they parse the request, ask :mod:`mmm.access`, call
+:func:`zone_overview` or :func:`perimeter_overview`, and hand the result to :mod:`mmm.maps`.
+Periods are whole months; the comparison period is the same number of months just before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from mmm.aggregate import count_incidents, covered_mask
+from mmm.errors import NotFound
+from mmm.grid import grid_counts
+from mmm.labels import phenomenon_labels
+from mmm.store import Store
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    """An inclusive range of whole months, ``YYYY-MM`` to ``YYYY-MM``."""
+
+    first: str
+    last: str
+
+    @property
+    def start(self) -> date:
+        """First day of the first month."""
+        return pd.Period(self.first, "M").start_time.date()
+
+    @property
+    def end(self) -> date:
+        """Last day of the last month."""
+        return pd.Period(self.last, "M").end_time.date()
+
+    @property
+    def months(self) -> int:
+        """How many months the range holds."""
+        return (pd.Period(self.last, "M") - pd.Period(self.first, "M")).n + 1
+
+    def previous(self) -> MonthRange:
+        """The range of the same length just before this one."""
+        first = pd.Period(self.first, "M") - self.months
+        return MonthRange(str(first), str(pd.Period(self.first, "M") - 1))
+
+
+@dataclass(frozen=True)
+class ZoneOverview:
+    """Everything the zone map needs, for one month range."""
+
+    zone: BaseGeometry
+    perimeters: gpd.GeoDataFrame
+    phenomena: dict[str, str]
+    months: list[str]
+    period: MonthRange
+    current: pd.DataFrame
+    previous: pd.DataFrame
+    grid: gpd.GeoDataFrame
+
+
+@dataclass(frozen=True)
+class PerimeterOverview:
+    """Everything a perimeter page needs."""
+
+    id: int
+    name: str
+    description: str
+    geometry: BaseGeometry
+    zone: BaseGeometry
+    phenomena: dict[str, str]
+    period: MonthRange
+    by_month: pd.DataFrame  # phenomenon × month counts (rows: phenomena, columns: months)
+    comparison: pd.DataFrame  # per phenomenon: count, zone count, share, density, zone density
+    incidents: pd.DataFrame | None  # x, y, phenomenon, occurred inside the perimeter
+
+
+def available_months(incidents: pd.DataFrame) -> list[str]:
+    """Every month from the first to the last dated incident (``YYYY-MM``)."""
+    dated = pd.to_datetime(incidents["occurred"]).dropna()
+    if dated.empty:
+        return []
+    span = pd.period_range(dated.min().to_period("M"), dated.max().to_period("M"), freq="M")
+    return [str(p) for p in span]
+
+
+def choose_range(months: list[str], first: str | None, last: str | None) -> MonthRange:
+    """The requested range clipped to the data; by default the latest month with data.
+
+    Raises
+    ------
+    ValueError
+        For a month that is not ``YYYY-MM`` or a range that ends before it starts.
+    """
+    latest = months[-1] if months else str(pd.Timestamp.today().to_period("M"))
+    last = _month(last) if last else latest
+    first = _month(first) if first else last
+    if first > last:
+        raise ValueError(f"the period starts ({first}) after it ends ({last})")
+    return MonthRange(first, last)
+
+
+def _month(text: str) -> str:
+    try:
+        return str(pd.Period(text, "M"))
+    except (ValueError, TypeError):
+        raise ValueError(f"{text!r} is not a month (YYYY-MM)") from None
+
+
+def zone_overview(
+    store: Store,
+    *,
+    first: str | None = None,
+    last: str | None = None,
+    language: str = "nl",
+    cell_m: float = 200.0,
+) -> ZoneOverview:
+    """Counts per perimeter for a month range and the range before, and the grid of the range."""
+    incidents = store.incidents()
+    perimeters = store.perimeters()
+    zone = store.zone()
+    if zone is None:
+        raise NotFound("the store holds no data yet: import a zone, perimeters and incidents")
+    months = available_months(incidents)
+    period = choose_range(months, first, last)
+    before = period.previous()
+    current = count_incidents(
+        incidents, perimeters, period="all", start=period.start, end=period.end
+    )
+    previous = count_incidents(
+        incidents, perimeters, period="all", start=before.start, end=before.end
+    )
+    in_range = _between(incidents, period)
+    return ZoneOverview(
+        zone=zone.geometry,
+        perimeters=perimeters,
+        phenomena=phenomenon_labels(store, language),
+        months=months,
+        period=period,
+        current=current,
+        previous=previous,
+        grid=grid_counts(in_range, zone.geometry, cell_m=cell_m),
+    )
+
+
+def perimeter_overview(
+    store: Store,
+    perimeter_id: int,
+    *,
+    first: str | None = None,
+    last: str | None = None,
+    with_incidents: bool = False,
+    language: str = "nl",
+) -> PerimeterOverview:
+    """Month-by-month counts of one perimeter, its share of the zone and its density.
+
+    Raises
+    ------
+    NotFound
+        When no perimeter has this id.
+    """
+    perimeters = store.perimeters()
+    match = perimeters[perimeters["id"] == perimeter_id]
+    if match.empty:
+        raise NotFound(f"no perimeter {perimeter_id}")
+    row = match.iloc[0]
+    incidents = store.incidents()
+    zone = store.zone()
+    assert zone is not None  # a perimeter exists, so the data has a hull at least
+    months = available_months(incidents)
+    period = (
+        choose_range(months, first, last)
+        if first or last
+        else MonthRange(months[max(len(months) - 12, 0)], months[-1])
+        if months
+        else choose_range(months, None, None)
+    )
+    in_range = _between(incidents, period)
+    inside = _inside(in_range, row.geometry)
+    phenomena = phenomenon_labels(store, language)
+    return PerimeterOverview(
+        id=int(row["id"]),
+        name=str(row["name"]),
+        description=str(row["description"]),
+        geometry=row.geometry,
+        zone=zone.geometry,
+        phenomena=phenomena,
+        period=period,
+        by_month=_by_month(inside, period, list(phenomena)),
+        comparison=_comparison(inside, in_range, row.geometry.area, zone.geometry.area, phenomena),
+        incidents=inside[["x", "y", "phenomenon", "occurred"]] if with_incidents else None,
+    )
+
+
+def _between(incidents: pd.DataFrame, period: MonthRange) -> pd.DataFrame:
+    occurred = pd.to_datetime(incidents["occurred"])
+    keep = (occurred >= pd.Timestamp(period.start)) & (
+        occurred < pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    )
+    return incidents[keep.to_numpy()]
+
+
+def _inside(incidents: pd.DataFrame, geometry: BaseGeometry) -> pd.DataFrame:
+    x = incidents["x"].to_numpy(dtype=float)
+    y = incidents["y"].to_numpy(dtype=float)
+    return incidents[covered_mask(x, y, geometry)]
+
+
+def _by_month(inside: pd.DataFrame, period: MonthRange, codes: list[str]) -> pd.DataFrame:
+    months = [str(p) for p in pd.period_range(period.first, period.last, freq="M")]
+    labels = pd.to_datetime(inside["occurred"]).dt.strftime("%Y-%m")
+    table = pd.crosstab(inside["phenomenon"], labels)
+    return table.reindex(index=codes, columns=months, fill_value=0).astype(int)
+
+
+def _comparison(
+    inside: pd.DataFrame,
+    zone_incidents: pd.DataFrame,
+    area_m2: float,
+    zone_area_m2: float,
+    phenomena: dict[str, str],
+) -> pd.DataFrame:
+    here = inside["phenomenon"].value_counts().reindex(list(phenomena), fill_value=0)
+    zone = zone_incidents["phenomenon"].value_counts().reindex(list(phenomena), fill_value=0)
+    table = pd.DataFrame({"count": here, "zone_count": zone})
+    table["share_pct"] = (
+        100 * table["count"] / table["zone_count"].where(table["zone_count"] > 0)
+    ).round(1)
+    table["per_km2"] = (table["count"] / (area_m2 / 1e6)).round(1)
+    table["zone_per_km2"] = (table["zone_count"] / (zone_area_m2 / 1e6)).round(1)
+    table["density_ratio"] = (
+        table["per_km2"] / table["zone_per_km2"].where(table["zone_per_km2"] > 0)
+    ).round(2)
+    return table

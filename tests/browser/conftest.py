@@ -1,0 +1,78 @@
+"""A live app on a free local port and Debian's Chromium, driven by Playwright (no downloads)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from mmm.demo import add_demo_users, load_demo
+from mmm.store import open_store
+from webmap import create_app
+
+CHROMIUM = os.environ.get("MMM_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "browser"
+#: Flags that keep Chromium off the network it cannot reach here, and quiet.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = Path(tmp_path_factory.mktemp("browser")) / "demo.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    load_demo(store)
+    add_demo_users(store)
+    store.close()
+    app = create_app({"MMM_STORE": f"sqlite:///{path}", "SECRET_KEY": "browser-tests"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} missing: `make test` installs Debian's chromium (make browser-deps)"
+    )
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Problems(list):
+    """Console errors and failed requests seen by a page."""
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[tuple[Page, Problems]]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    problems = Problems()
+    tab.on(
+        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
+    )
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    tab.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    tab.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
+    yield tab, problems
+    context.close()

@@ -1,0 +1,62 @@
+"""Web app fixtures: one demo store per test session (read-mostly), a client per role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mmm.demo import DEMO_PASSWORD, add_demo_users, load_demo
+from mmm.store import open_store
+from webmap import create_app
+
+ROLE_USERS = {
+    "admin": "admin",
+    "analyst": "analist",
+    "officer": "wijkinspecteur",
+    "partner": "partner",
+}
+
+
+@pytest.fixture(scope="session")
+def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = Path(tmp_path_factory.mktemp("web")) / "demo.sqlite"
+    url = f"sqlite:///{path}"
+    store = open_store(url)
+    load_demo(store)
+    add_demo_users(store)
+    store.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(demo_store_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "MMM_STORE": demo_store_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app: Flask) -> Iterator[Callable[[str], FlaskClient]]:
+    """``login(role)`` → a client logged in as the demo user of that role."""
+
+    def make(role: str) -> FlaskClient:
+        client = app.test_client()
+        response = client.post("/login", data={"name": ROLE_USERS[role], "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    yield make

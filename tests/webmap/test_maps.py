@@ -1,0 +1,47 @@
+"""The zone map page: per role, phenomenon and period selection, offline, light."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.webmap.pages import foreign_urls
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst", "officer", "partner"])
+def test_zone_map_for_every_role(login, role):
+    response = login(role).get("/map")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Stationsbuurt" in page and "leaflet" in page.lower()
+    assert foreign_urls(page) == []  # nothing is fetched from another host
+
+
+def test_dutch_labels_and_latest_month_by_default(login):
+    page = login("officer").get("/map").get_data(as_text=True)
+    assert "Woninginbraak" in page  # the demo's Dutch phenomenon label
+    assert "<option selected>2025-12</option>" in page
+
+
+def test_phenomenon_and_period_selection(login):
+    client = login("analyst")
+    page = client.get("/map?phenomenon=drugs&from=2025-01&to=2025-06").get_data(as_text=True)
+    assert '<option value="drugs" selected>' in page
+    assert (
+        "<option selected>2025-01</option>" in page and "<option selected>2025-06</option>" in page
+    )
+    assert "2024-07" in page and "2024-12" in page  # the comparison period is named
+    assert client.get("/map?phenomenon=nonsense").status_code == 400
+    assert client.get("/map?from=2025-13").status_code == 400
+    assert client.get("/map?from=2025-06&to=2025-01").status_code == 400
+
+
+def test_zone_map_carries_no_incident_markers(login):
+    """Weight follows perimeters and grid cells (bounded by the zone), never the incidents."""
+    page = login("officer").get("/map?from=2023-01&to=2025-12").get_data(as_text=True)
+    assert len(page.encode()) < 2_000_000
+    assert "circleMarker" not in page and "L.marker(" not in page
+
+
+def test_presentation_mode(login):
+    page = login("officer").get("/map?presentation=1").get_data(as_text=True)
+    assert 'class="presentation"' in page

@@ -1,0 +1,43 @@
+"""Perimeter pages: table per month, chart, share and density; incident points by role."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.webmap.pages import foreign_urls
+
+
+def _station_id(app) -> int:
+    from webmap.extensions import get_store
+
+    with app.app_context():
+        frame = get_store().perimeters()
+    return int(frame.loc[frame["name"] == "Stationsbuurt", "id"].iloc[0])
+
+
+def test_list_links_every_perimeter(login, app):
+    page = login("partner").get("/perimeters/").get_data(as_text=True)
+    assert len(re.findall(r'href="/perimeters/\d+"', page)) == 10
+    assert f'href="/perimeters/{_station_id(app)}"' in page
+
+
+def test_perimeter_page_content(login, app):
+    response = login("analyst").get(f"/perimeters/{_station_id(app)}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Stationsbuurt" in page
+    assert "2025-12" in page and "2025-01" in page  # the last 12 months as columns
+    assert "Drugs" in page and "vega" in page.lower()
+    assert foreign_urls(page) == []
+
+
+@pytest.mark.parametrize("role,points", [("officer", True), ("analyst", True), ("partner", False)])
+def test_incident_points_only_for_roles_allowed(login, app, role, points):
+    page = login(role).get(f"/perimeters/{_station_id(app)}").get_data(as_text=True)
+    assert ("markerClusterGroup" in page or "MarkerCluster" in page) is points
+
+
+def test_unknown_perimeter_is_404(login):
+    assert login("officer").get("/perimeters/99999").status_code == 404

@@ -1,0 +1,118 @@
+"""Copy the pinned front-end files from ``node_modules/`` to ``webmap/static/vendor/``.
+
+Why: the app must work on a closed network, so Leaflet, its plugins and the chart library are
+served by the app itself. ``npm ci`` fetches exactly the versions pinned in ``package.json`` /
+``package-lock.json``; this script copies only the files a page loads (plus each licence), so
+``webmap/static/vendor/`` stays small and git-ignored. Standard library only.
+
+Usage (from the repository root, after ``npm ci``)::
+
+    python tools/vendor.py [--node-modules DIR] [--dest DIR]
+
+The layout it writes is the one :meth:`mmm.maps.Assets.under` expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: package → (source path inside the package, destination path inside vendor/<package>/).
+#: A source ending in "/" is a folder copied as a whole (Leaflet's marker and layer icons).
+FILES: dict[str, list[tuple[str, str]]] = {
+    "leaflet": [
+        ("dist/leaflet.js", "leaflet.js"),
+        ("dist/leaflet.css", "leaflet.css"),
+        ("dist/images/", "images/"),
+        ("LICENSE", "LICENSE"),
+    ],
+    "leaflet.markercluster": [
+        ("dist/leaflet.markercluster.js", "leaflet.markercluster.js"),
+        ("dist/MarkerCluster.css", "MarkerCluster.css"),
+        ("dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
+        ("MIT-LICENCE.txt", "LICENSE"),
+    ],
+    "vega": [("build/vega.min.js", "vega.min.js"), ("LICENSE", "LICENSE")],
+    "vega-lite": [("build/vega-lite.min.js", "vega-lite.min.js"), ("LICENSE", "LICENSE")],
+    "vega-embed": [("build/vega-embed.min.js", "vega-embed.min.js"), ("LICENSE", "LICENSE")],
+}
+
+
+class VendorError(Exception):
+    """A file or version is not what package.json pins; the message says what to run."""
+
+
+def pinned_versions(package_json: Path) -> dict[str, str]:
+    """The exact versions ``package.json`` pins, by package name."""
+    return dict(json.loads(package_json.read_text(encoding="utf-8"))["dependencies"])
+
+
+def check_sources(node_modules: Path, pins: dict[str, str]) -> None:
+    """Refuse to copy when a package is missing, at another version, or lacks a file."""
+    problems = []
+    for package, files in FILES.items():
+        folder = node_modules / package
+        manifest = folder / "package.json"
+        if not manifest.is_file():
+            problems.append(f"{package}: not installed in {node_modules}")
+            continue
+        found = json.loads(manifest.read_text(encoding="utf-8"))["version"]
+        if package in pins and found != pins[package]:
+            problems.append(f"{package}: {found} installed, package.json pins {pins[package]}")
+        for source, _ in files:
+            path = folder / source.rstrip("/")
+            if not (path.is_dir() if source.endswith("/") else path.is_file()):
+                problems.append(f"{package}: missing {path}")
+    if problems:
+        raise VendorError(
+            "cannot vendor the front-end files:\n  "
+            + "\n  ".join(problems)
+            + "\nRun `npm ci` in the repository root first."
+        )
+
+
+def copy_files(node_modules: Path, dest: Path) -> list[Path]:
+    """Replace each ``dest/<package>/`` with the listed files; returns what was written."""
+    written = []
+    for package, files in FILES.items():
+        target = dest / package
+        if target.exists():
+            shutil.rmtree(target)  # no stale file from an older version stays behind
+        for source, name in files:
+            src, out = node_modules / package / source.rstrip("/"), target / name.rstrip("/")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, out)
+                written += sorted(p for p in out.rglob("*") if p.is_file())
+            else:
+                shutil.copyfile(src, out)
+                written.append(out)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check, then copy; prints one line per package, or the problems and exits with 1."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--node-modules", type=Path, default=ROOT / "node_modules")
+    parser.add_argument("--dest", type=Path, default=ROOT / "webmap" / "static" / "vendor")
+    args = parser.parse_args(argv)
+    pins = pinned_versions(ROOT / "package.json")
+    try:
+        check_sources(args.node_modules, pins)
+    except VendorError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    written = copy_files(args.node_modules, args.dest)
+    for package in FILES:
+        count = sum(1 for p in written if p.is_relative_to(args.dest / package))
+        print(f"vendored {package} {pins.get(package, '?')}: {count} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Zone map views."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from mmm import access, maps
+from mmm.errors import NotFound
+from mmm.overview import zone_overview
+from webmap.extensions import get_store
+from webmap.folium_page import assets, parts, tiles_url
+from webmap.maps import bp
+
+
+@bp.get("/")
+def home() -> Response:
+    return redirect(url_for("maps.zone"))
+
+
+@bp.get("/map")
+def zone() -> str | tuple[str, int]:
+    if not access.can(current_user.user, "view_map"):
+        abort(403)
+    selected = request.args.get("phenomenon") or None
+    presentation = request.args.get("presentation") == "1"
+    try:
+        view = zone_overview(
+            get_store(),
+            first=request.args.get("from"),
+            last=request.args.get("to"),
+            language=str(get_locale()),
+        )
+    except NotFound as exc:
+        return render_template("maps/empty.html", message=str(exc)), 404
+    except ValueError as exc:
+        return render_template("maps/empty.html", message=str(exc)), 400
+    if selected is not None and selected not in view.phenomena:
+        abort(400, _("Unknown phenomenon."))
+    fmap = maps.zone_map(
+        zone=view.zone,
+        perimeters=view.perimeters,
+        current=view.current,
+        previous=view.previous,
+        grid=view.grid,
+        phenomena=view.phenomena,
+        selected=selected,
+        assets=assets(),
+        tiles_url=tiles_url(),
+        presentation=presentation,
+        translate=_,
+        perimeter_url=lambda pid: url_for("perimeters.show", perimeter_id=pid),
+    )
+    return render_template(
+        "maps/zone.html", view=view, map=parts(fmap), selected=selected, presentation=presentation
+    )

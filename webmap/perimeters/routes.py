@@ -1,0 +1,56 @@
+"""Perimeter views."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mmm import access, maps
+from mmm.errors import NotFound
+from mmm.overview import perimeter_overview
+from webmap.extensions import get_store
+from webmap.folium_page import assets, parts, tiles_url
+from webmap.perimeters import bp
+
+
+@bp.get("/")
+def index() -> str:
+    if not access.can(current_user.user, "view_perimeter"):
+        abort(403)
+    return render_template("perimeters/index.html", perimeters=get_store().perimeters())
+
+
+@bp.get("/<int:perimeter_id>")
+def show(perimeter_id: int) -> str | tuple[str, int]:
+    user = current_user.user
+    if not access.can(user, "view_perimeter"):
+        abort(403)
+    try:
+        view = perimeter_overview(
+            get_store(),
+            perimeter_id,
+            first=request.args.get("from"),
+            last=request.args.get("to"),
+            with_incidents=access.can(user, "view_incidents"),
+            language=str(get_locale()),
+        )
+    except NotFound:
+        abort(404)
+    except ValueError as exc:
+        abort(400, str(exc))
+    urls = assets()
+    fmap = maps.perimeter_map(
+        perimeter=(view.name, view.geometry),
+        zone=view.zone,
+        incidents=view.incidents,
+        phenomena=view.phenomena,
+        assets=urls,
+        tiles_url=tiles_url(),
+        translate=_,
+    )
+    chart = maps.timeseries_spec(view.by_month, view.phenomena, translate=_)
+    return render_template(
+        "perimeters/show.html", view=view, map=parts(fmap), chart=chart, chart_js=urls.chart_js
+    )
