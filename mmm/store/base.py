@@ -60,6 +60,9 @@ class Store:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        # Incidents read from the store, kept while no import changed them (web pages re-use
+        # them; a million rows take seconds to read and ~60 MB to keep).
+        self._incidents_cache: tuple[int, pd.DataFrame] | None = None
         self._ensure_schema()
 
     # -- dialect hooks ---------------------------------------------------------------------
@@ -198,12 +201,32 @@ class Store:
         ``start``/``end`` are inclusive dates; when either is given, undated incidents are left
         out. ``occurred`` is ``datetime64`` (``NaT`` when undated).
         """
+        version = self.data_version()
+        cached = self._incidents_cache
+        if cached is None or cached[0] != version:
+            cached = (version, self._read_incidents())
+            self._incidents_cache = cached
+        frame = cached[1]
+        if start is None and end is None:
+            return frame.copy()
+        occurred = frame["occurred"]
+        keep = occurred.notna()
+        if start is not None:
+            keep &= occurred >= pd.Timestamp(start)
+        if end is not None:
+            keep &= occurred < pd.Timestamp(end) + pd.Timedelta(days=1)
+        return frame[keep.to_numpy()].reset_index(drop=True)
+
+    def data_version(self) -> int:
+        """A number that changes whenever incidents are added (the latest import batch)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(func.max(schema.import_batches.c.id))).scalar()
+        return int(found or 0)
+
+    def _read_incidents(self) -> pd.DataFrame:
+        """All incidents, read column-wise; :meth:`incidents` keeps the result per version."""
         i = schema.incidents.c
         query = select(i.source_id, i.phenomenon, i.occurred, i.x, i.y)
-        if start is not None:
-            query = query.where(i.occurred >= start.isoformat())
-        if end is not None:
-            query = query.where(i.occurred < _day_after(end))
         rows = self._plain_rows(query.order_by(i.id))
         cols = list(zip(*rows, strict=True)) if rows else [()] * 5
         return pd.DataFrame(
@@ -392,10 +415,6 @@ class Store:
                 "detail": json.dumps(detail, sort_keys=True),
             },
         )
-
-
-def _day_after(day: date) -> str:
-    return (pd.Timestamp(day) + pd.Timedelta(days=1)).date().isoformat()
 
 
 def _iso_seconds(values: pd.Series) -> np.ndarray:

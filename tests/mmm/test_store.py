@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 import pytest
 from shapely.geometry import box
@@ -56,3 +57,19 @@ def test_settings_from_environment():
     assert settings.store == "sqlite:///x.db" and settings.outside_distance_m == 250.0
     with pytest.raises(ValueError, match="MMM_OUTSIDE_DISTANCE"):
         load_settings({"MMM_OUTSIDE_DISTANCE": "far"})
+
+
+def test_incident_reads_are_kept_until_an_import_changes_them(store, tmp_path, incidents_frame):
+    from mmm.imports import import_incidents
+    from tests.helpers import write_csv
+
+    import_incidents(store, write_csv(tmp_path / "a.csv", incidents_frame.head(2)), crs="31370")
+    first = store.incidents()
+    first.loc[0, "x"] = -1.0  # a caller changing its copy does not change the store's
+    assert store.incidents()["x"].iloc[0] == incidents_frame["x"].iloc[0]
+    version = store.data_version()
+    import_incidents(store, write_csv(tmp_path / "b.csv", incidents_frame.tail(3)), crs="31370")
+    assert store.data_version() > version
+    assert len(store.incidents()) == 5
+    jan = store.incidents(start=date(2024, 1, 1), end=date(2024, 1, 31))
+    assert jan["source_id"].tolist() == ["PV-1"]
