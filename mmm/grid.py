@@ -39,8 +39,8 @@ def cell_ids(ix: np.ndarray, iy: np.ndarray, cell_m: float) -> np.ndarray:
         Cell size in metres.
     """
     size = _metres(float(cell_m)) + "m"
-    east = pd.Series(np.asarray(ix) * cell_m, dtype=float).map(_metres)
-    north = pd.Series(np.asarray(iy) * cell_m, dtype=float).map(_metres)
+    east = pd.Series(np.asarray(ix) * cell_m, dtype=float).map(_metres).astype(str)
+    north = pd.Series(np.asarray(iy) * cell_m, dtype=float).map(_metres).astype(str)
     return (size + "E" + east + "N" + north).to_numpy(dtype=object)
 
 

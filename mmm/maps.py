@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -189,85 +190,16 @@ var {{ this.get_name() }} = (function (P) {
         ]
 
 
-#: The maps' own script: zone outline, scale, legend; then the perimeter's outline (perimeter
-#: map) or the choropleth layers, the grid and the legend that follows the chosen layer.
-_MAP_JS = """
-var __NS__ = (function (map, D) {
-  var S = D.style, legend = L.control({position: 'bottomright'});
-  if (map.attributionControl) map.attributionControl.setPrefix(false);
-  L.control.scale({imperial: false}).addTo(map);
-  map.createPane('mmmZone').style.zIndex = 340;
-  map.createPane('mmmGrid').style.zIndex = 350;
-  L.geoJSON(D.zone, {pane: 'mmmZone', interactive: false, style: {color: '#1d2733',
-    weight: S.zoneWeight, dashArray: '8 5', fillColor: '#fff', fillOpacity: S.zoneFill}}).addTo(map);
-  legend.onAdd = function () {
-    var div = L.DomUtil.create('div', 'mmm-legend');
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  };
-  if (D.perimeter) {
-    L.geoJSON(D.perimeter, {style: {color: '#124e8c', weight: 3, fillColor: '#124e8c',
-      fillOpacity: 0.08}}).bindTooltip(D.name, {className: 'mmm-label'}).addTo(map);
-    if (D.legend) { legend.addTo(map); legend.getContainer().innerHTML = D.legend; }
-    return {};
-  }
-  function colour(v, br, col) {
-    var i = 0;
-    while (i < br.length - 1 && v > br[i]) i++;
-    return v ? col[i] : null;
-  }
-  var layers = D.layers.map(function (spec, k) {
-    var layer = L.geoJSON(D.perimeters, {
-      style: function (f) {
-        var c = colour(f.properties.n[k], spec.br, spec.col);
-        return {color: '#1d2733', weight: S.weight, fillColor: c || '#fff', fillOpacity: c ? 0.75 : 0.4};
-      },
-      onEachFeature: function (f, l) {
-        l.bindPopup(f.properties.popup, {maxWidth: 560});
-        l.bindTooltip(f.properties.name + ' (' + f.properties.n[k] + ')', {permanent: S.permanent,
-          direction: 'center', className: 'mmm-label', opacity: 0.92});
-      }
-    });
-    layer.mmmIndex = k;
-    return layer;
-  });
-  var current = D.selected, gridOn = true, renderer = L.canvas({pane: 'mmmGrid'});
-  var grid = L.featureGroup(D.grid.c.map(function (ring, i) {
-    var pts = [];
-    for (var j = 0; j < ring.length; j += 2) pts.push([ring[j], ring[j + 1]]);
-    var cell = L.polygon(pts, {renderer: renderer, pane: 'mmmGrid', weight: 0.5, color: '#7a4a00'});
-    cell.mmmCounts = D.grid.n[i];
-    return cell;
-  })).bindTooltip(function (cell) {
-    return D.layers[current].name + ': ' + cell.mmmCounts[current];
-  }, {className: 'mmm-label'});
-  function show() {
-    var spec = D.layers[current];
-    grid.eachLayer(function (cell) {
-      var c = colour(cell.mmmCounts[current], spec.gbr, spec.gcol);
-      cell.setStyle({fillColor: c || '#fff', fillOpacity: c ? 0.55 : 0, opacity: c ? 0.35 : 0});
-    });
-    legend.getContainer().innerHTML = spec.legend + (gridOn ? spec.glegend : '');
-  }
-  legend.addTo(map);
-  show();
-  map.on('baselayerchange', function (e) {
-    if (e.layer.mmmIndex !== undefined) { current = e.layer.mmmIndex; show(); }
-  });
-  map.on('overlayadd overlayremove', function (e) {
-    if (e.layer === grid) { gridOn = e.type === 'overlayadd'; show(); }
-  });
-  return {layers: layers, grid: grid};
-})(__MAP__, __DATA__);
-"""
+#: The maps' own script (``map_script.js`` beside this module): zone outline, scale, legend;
+#: then the perimeter's outline or the choropleth layers, the grid and the legend.
+_MAP_JS = (Path(__file__).with_name("map_script.js")).read_text(encoding="utf-8")
 
 
 def _base_map(
     geom: BaseGeometry,
     assets: Assets,
     tiles: tuple[str | None, str | None],
-    translate: Translate,
+    _: Translate,
     *,
     font_px: int,
     prefer_canvas: bool = False,
@@ -288,7 +220,7 @@ def _base_map(
         folium.TileLayer(
             tiles=tiles[0],
             attr=tiles[1] or "&nbsp;",
-            name=html.escape(translate("Basemap")),
+            name=html.escape(_("Basemap")),
             overlay=True,
             max_zoom=MAX_ZOOM,
         ).add_to(fmap)
@@ -304,7 +236,9 @@ def _add_script(fmap: folium.Map, data: dict[str, Any], zone: BaseGeometry, fit:
     data = {"zone": _geojson(zone), **data}
     code = _MAP_JS.replace("__NS__", ns).replace("__MAP__", fmap.get_name())
     fmap.add_child(_Script(code.replace("__DATA__", _json(data))))
-    fmap.add_child(folium.FitBounds(_bounds(fit), padding=(10, 10)))
+    fit_bounds = folium.FitBounds(_bounds(fit), padding=(10, 10))
+    fit_bounds.options["animate"] = False  # no zoom animation from the initial view on load
+    fmap.add_child(fit_bounds)
     return ns
 
 
@@ -369,10 +303,10 @@ def _matrix(table: pd.DataFrame, names: list[str], codes: list[str]) -> np.ndarr
     return np.column_stack([counts.sum(axis=1), counts]).astype(np.int64)
 
 
-def _change(now: int, before: int, translate: Translate) -> tuple[str, str]:
+def _change(now: int, before: int, _: Translate) -> tuple[str, str]:
     """Text and CSS class of the change against the previous period."""
     if before == 0:
-        return (translate("new"), "up") if now else ("–", "")
+        return (_("new"), "up") if now else ("–", "")
     diff = now - before
     if diff == 0:
         return "0 (0 %)", ""
@@ -395,7 +329,11 @@ def _popup(
         for t, css in [(_("Phenomenon"), ""), (_("Count"), "num"), (_("Change"), "num")]
     )
     note = html.escape(_("Change: against the same number of months just before."))
-    link = f'<a href="{html.escape(url)}">{html.escape(_("Perimeter page"))}</a>' if url else ""
+    link = (
+        f'<a href="{html.escape(url)}">{html.escape(_("Open the perimeter page"))}</a>'
+        if url
+        else ""
+    )
     return (
         f'<div class="mmm-popup"><strong>{html.escape(name)}</strong><table><thead><tr>{head}'
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table><small>{note}</small><br>{link}</div>"
@@ -613,80 +551,3 @@ def perimeter_map(
         fmap.add_child(folium.LayerControl(collapsed=True))
     _add_script(fmap, data, zone, geometry)
     return fmap
-
-
-def timeseries_spec(
-    table: pd.DataFrame, phenomena: dict[str, str], *, translate: Translate = _same
-) -> dict[str, Any]:
-    """A Vega-Lite spec of incidents per month, one line per phenomenon, for vega-embed.
-
-    Why Vega-Lite: tooltips, a legend that highlights one phenomenon on click and export to
-    PNG/SVG come for free, and its three scripts are vendored like Leaflet. The spec has no
-    ``$schema`` URL, and its embed options (``usermeta``) drop the actions that open another
-    site (the Vega editor), so ``vegaEmbed(element, spec)`` needs nothing else.
-
-    Parameters
-    ----------
-    table
-        Wide (index: phenomenon codes, columns: months ``YYYY-MM``, values: counts) or long
-        with ``phenomenon``, ``period`` (or ``month``) and ``count`` (e.g.
-        ``count_incidents(..., period="month")``; perimeters are summed).
-    phenomena
-        Code → display label, in display order; phenomena without incidents are left out.
-    translate
-        Translates the titles and the action menu.
-    """
-    _ = translate
-    if {"phenomenon", "count"} <= set(table.columns):
-        month = "month" if "month" in table.columns else "period"
-        table = table.pivot_table(
-            index="phenomenon", columns=month, values="count", aggfunc="sum", fill_value=0
-        )
-    wide = table.reindex(index=list(phenomena)).fillna(0)
-    keep = [code for code in phenomena if wide.loc[code].sum() > 0] or list(phenomena)
-    colours = [CATEGORICAL[list(phenomena).index(c) % len(CATEGORICAL)] for c in keep]
-    long = wide.loc[keep].rename_axis(index="code", columns="month").stack().reset_index(name="n")
-    values = pd.DataFrame(
-        {"month": long["month"].astype(str), "phenomenon": long["code"].map(phenomena),
-         "count": long["n"].astype(int)}
-    ).to_dict(orient="records")  # fmt: skip
-    month_t, count_t, phen_t = _("Month"), _("Incidents"), _("Phenomenon")
-    actions = {"export": True, "source": False, "compiled": False, "editor": False}
-    i18n = {"CLICK_TO_VIEW_ACTIONS": _("Click to view actions"),
-            "PNG_ACTION": _("Save as PNG"), "SVG_ACTION": _("Save as SVG")}  # fmt: skip
-    # fmt: off
-    return {
-        "description": _("Incidents per month and phenomenon"),
-        "width": "container", "height": 220, "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": values},
-        "params": [{"name": "pick", "bind": "legend",
-                    "select": {"type": "point", "fields": ["phenomenon"]}}],
-        "mark": {"type": "line", "point": True, "strokeWidth": 2},
-        "encoding": {
-            "x": {"field": "month", "type": "ordinal", "title": month_t,
-                  "axis": {"labelAngle": -45}},
-            "y": {"field": "count", "type": "quantitative", "title": count_t},
-            "color": {"field": "phenomenon", "type": "nominal", "title": phen_t,
-                      "scale": {"domain": [phenomena[c] for c in keep], "range": colours},
-                      "legend": {"orient": "bottom", "columns": 2}},
-            "opacity": {"condition": {"param": "pick", "value": 1}, "value": 0.15},
-            "tooltip": [{"field": "month", "title": month_t},
-                        {"field": "phenomenon", "title": phen_t},
-                        {"field": "count", "type": "quantitative", "title": count_t}],
-        },
-        "usermeta": {"embedOptions": {"mode": "vega-lite", "actions": actions, "i18n": i18n}},
-    }
-    # fmt: on
-
-
-def chart_html(spec: dict[str, Any], assets: Assets, *, element_id: str = "mmm-chart") -> str:
-    """HTML that draws ``spec`` with the local vega scripts: a div, the scripts, one call.
-
-    For several charts on one page, load :attr:`Assets.chart_js` once and call ``vegaEmbed``
-    per chart instead.
-    """
-    scripts = "".join(f'<script src="{html.escape(url)}"></script>' for url in assets.chart_js)
-    return (
-        f'<div id="{html.escape(element_id)}" class="mmm-chart" style="width:100%"></div>'
-        f"{scripts}<script>vegaEmbed({_json('#' + element_id)}, {_json(spec)});</script>"
-    )

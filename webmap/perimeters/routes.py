@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mmm import access, maps
+from mmm import access, charts, maps
 from mmm.errors import NotFound
 from mmm.overview import perimeter_overview
 from webmap.extensions import get_store
@@ -50,7 +50,7 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         tiles_url=tiles_url(),
         translate=_,
     )
-    chart = maps.timeseries_spec(view.by_month, view.phenomena, translate=_)
+    chart = charts.timeseries_spec(view.by_month, view.phenomena, translate=_)
     return render_template(
         "perimeters/show.html", view=view, map=parts(fmap), chart=chart, chart_js=urls.chart_js
     )
