@@ -45,3 +45,23 @@ def test_zone_map_carries_no_incident_markers(login):
 def test_presentation_mode(login):
     page = login("officer").get("/map?presentation=1").get_data(as_text=True)
     assert 'class="presentation"' in page
+
+
+def test_a_basemap_only_when_configured(demo_store_url):
+    from webmap import create_app
+
+    tiles = "https://wmts.zone.local/tiles/{z}/{x}/{y}.png"
+    app = create_app(
+        {
+            "TESTING": True,
+            "MMM_STORE": demo_store_url,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "MMM_TILES_URL": tiles,
+        }
+    )
+    client = app.test_client()
+    client.post("/login", data={"name": "wijkinspecteur", "password": "demo-mmm-2024"})
+    page = client.get("/map").get_data(as_text=True)
+    assert tiles in page
+    assert {u.split("/")[2] for u in foreign_urls(page)} <= {"wmts.zone.local"}
