@@ -7,7 +7,7 @@ VENDOR := webmap/static/vendor/.installed-$(shell cksum < package-lock.json | cu
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install demo test lint browser-deps translations bench clean
+.PHONY: install demo test lint browser-deps messages translations bench clean
 
 # Python packages (venv), then the pinned front-end files the app serves itself (npm registry).
 $(STAMP): pyproject.toml package-lock.json
@@ -24,8 +24,13 @@ $(VENDOR): package-lock.json tools/vendor.py
 	$(PYTHON) tools/vendor.py
 	touch $@
 
+# After changing interface text: refresh the catalogs, translate, then `make translations`.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k translate -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d webmap/translations
+
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d webmap/translations
+	$(BIN)/pybabel compile --statistics -d webmap/translations
 
 install: $(STAMP) $(VENDOR) translations
 

@@ -17,6 +17,10 @@ class CRSMissing(ImportRejected):
     """The file carries no CRS and none was given."""
 
 
+class InvalidPeriod(MMMError, ValueError):
+    """A month range that is not ``YYYY-MM`` to ``YYYY-MM`` in order."""
+
+
 class InvalidGeometry(MMMError):
     """A geometry cannot be used (wrong type, empty, not repairable)."""
 

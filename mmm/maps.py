@@ -328,12 +328,9 @@ def _popup(
         f'<th class="{css}">{html.escape(t)}</th>'
         for t, css in [(_("Phenomenon"), ""), (_("Count"), "num"), (_("Change"), "num")]
     )
-    note = html.escape(_("Change: against the same number of months just before."))
-    link = (
-        f'<a href="{html.escape(url)}">{html.escape(_("Open the perimeter page"))}</a>'
-        if url
-        else ""
-    )
+    note = html.escape(_("Change: compared with the same number of months just before."))
+    link_text = html.escape(_("Open the perimeter page"))
+    link = f'<a href="{html.escape(url)}">{link_text}</a>' if url else ""
     return (
         f'<div class="mmm-popup"><strong>{html.escape(name)}</strong><table><thead><tr>{head}'
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table><small>{note}</small><br>{link}</div>"

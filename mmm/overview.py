@@ -15,7 +15,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from mmm.aggregate import count_incidents, covered_mask
-from mmm.errors import NotFound
+from mmm.errors import InvalidPeriod, NotFound
 from mmm.grid import grid_counts
 from mmm.labels import phenomenon_labels
 from mmm.store import Store
@@ -93,14 +93,14 @@ def choose_range(months: list[str], first: str | None, last: str | None) -> Mont
 
     Raises
     ------
-    ValueError
+    InvalidPeriod
         For a month that is not ``YYYY-MM`` or a range that ends before it starts.
     """
     latest = months[-1] if months else str(pd.Timestamp.today().to_period("M"))
     last = _month(last) if last else latest
     first = _month(first) if first else last
     if first > last:
-        raise ValueError(f"the period starts ({first}) after it ends ({last})")
+        raise InvalidPeriod(f"the period starts ({first}) after it ends ({last})")
     return MonthRange(first, last)
 
 
@@ -108,7 +108,7 @@ def _month(text: str) -> str:
     try:
         return str(pd.Period(text, "M"))
     except (ValueError, TypeError):
-        raise ValueError(f"{text!r} is not a month (YYYY-MM)") from None
+        raise InvalidPeriod(f"{text!r} is not a month (YYYY-MM)") from None
 
 
 def zone_overview(

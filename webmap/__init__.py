@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from mmm.settings import load_settings
@@ -49,7 +50,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     app.before_request(_require_login)
     app.context_processor(_template_helpers)
+    for code in (400, 403, 404):
+        app.register_error_handler(code, _error_page)
     return app
+
+
+def _error_page(error: HTTPException) -> tuple[str, int]:
+    """A translated page for the errors a user can meet (not Werkzeug's English one)."""
+    from flask import render_template
+    from flask_babel import gettext as _
+
+    titles = {
+        400: _("This request cannot be answered"),
+        403: _("Your role does not give access to this page"),
+        404: _("Page not found"),
+    }
+    code = error.code or 500
+    default = error.description == type(error).description
+    message = "" if default else str(error.description)
+    return render_template("error.html", title=titles[code], message=message), code
 
 
 def _template_helpers() -> dict[str, Any]:

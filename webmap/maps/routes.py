@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access, maps
-from mmm.errors import NotFound
+from mmm.errors import InvalidPeriod, NotFound
 from mmm.overview import zone_overview
 from webmap.extensions import get_store
 from webmap.folium_page import assets, parts, tiles_url
@@ -34,10 +34,10 @@ def zone() -> str | tuple[str, int]:
             last=request.args.get("to"),
             language=str(get_locale()),
         )
-    except NotFound as exc:
-        return render_template("maps/empty.html", message=str(exc)), 404
-    except ValueError as exc:
-        return render_template("maps/empty.html", message=str(exc)), 400
+    except NotFound:
+        return render_template("maps/empty.html"), 404
+    except InvalidPeriod:
+        abort(400, _("Choose the months as YYYY-MM, the first not after the last."))
     if selected is not None and selected not in view.phenomena:
         abort(400, _("Unknown phenomenon."))
     fmap = maps.zone_map(

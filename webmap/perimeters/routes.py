@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mmm import access, charts, maps
-from mmm.errors import NotFound
+from mmm.errors import InvalidPeriod, NotFound
 from mmm.overview import perimeter_overview
 from webmap.extensions import get_store
 from webmap.folium_page import assets, parts, tiles_url
@@ -38,8 +38,8 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         )
     except NotFound:
         abort(404)
-    except ValueError as exc:
-        abort(400, str(exc))
+    except InvalidPeriod:
+        abort(400, _("Choose the months as YYYY-MM, the first not after the last."))
     urls = assets()
     fmap = maps.perimeter_map(
         perimeter=(view.name, view.geometry),
