@@ -1,13 +1,19 @@
-"""Who may do what — decided here, in one place, and asked by every route and command.
+"""Who may see and do what — decided here, in one place, and asked by every route and command.
 
 Roles: ``admin`` (everything), ``analyst`` (all data, exports), ``officer`` (all maps and
-perimeters, incident points inside a perimeter, no bulk exports), ``partner`` (aggregated maps
-only; scoping to the partner's own perimeters and phenomena comes with the partner module).
+perimeters, incident points inside a perimeter, no bulk exports), ``partner`` (only the
+perimeters × phenomena its organisation is assigned to, as aggregates, small counts suppressed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
 from mmm.errors import AccessDenied
+from mmm.store import Store
 from mmm.users import User
 
 #: action → roles allowed to do it.
@@ -15,7 +21,10 @@ RULES: dict[str, frozenset[str]] = {
     "view_map": frozenset({"admin", "analyst", "officer", "partner"}),
     "view_perimeter": frozenset({"admin", "analyst", "officer", "partner"}),
     "view_incidents": frozenset({"admin", "analyst", "officer"}),
+    "view_grid": frozenset({"admin", "analyst", "officer"}),
+    "view_assignments": frozenset({"admin", "analyst", "officer", "partner"}),
     "export": frozenset({"admin", "analyst"}),
+    "manage_partners": frozenset({"admin"}),
 }
 
 
@@ -28,3 +37,69 @@ def require(user: User, action: str) -> None:
     """Raise :class:`AccessDenied` unless ``user`` may do ``action``."""
     if not can(user, action):
         raise AccessDenied(f"the role {user.role!r} may not {action.replace('_', ' ')}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The data a user may see: ``None`` means everything (no restriction of that kind)."""
+
+    pairs: frozenset[tuple[int, str]] | None  # (perimeter id, phenomenon code) allowed
+    thresholds: Mapping[str, int] | None  # small-count suppression per phenomenon
+
+    @property
+    def perimeter_ids(self) -> frozenset[int] | None:
+        """Perimeters with at least one visible phenomenon."""
+        return None if self.pairs is None else frozenset(p for p, _ in self.pairs)
+
+    def phenomena(self, codes: list[str]) -> list[str]:
+        """The codes among ``codes`` visible in at least one perimeter."""
+        if self.pairs is None:
+            return codes
+        seen = {c for _, c in self.pairs}
+        return [c for c in codes if c in seen]
+
+
+#: The scope of staff roles: nothing hidden.
+EVERYTHING = Scope(pairs=None, thresholds=None)
+
+
+def scope_for(
+    store: Store, user: User, *, threshold: int = 5, overrides: Mapping[str, int] | None = None
+) -> Scope:
+    """The scope of ``user``: everything for staff, the organisation's assignments for partners.
+
+    Parameters
+    ----------
+    threshold
+        Counts below it are suppressed for partners (default 5).
+    overrides
+        A higher (or lower) threshold per phenomenon code, e.g. ``{"intrafamily_violence": 10}``.
+    """
+    if user.role != "partner":
+        return EVERYTHING
+    from mmm.partners import assignments
+
+    table = assignments(store)
+    mine = table[table["partner"] == user.partner]
+    pairs = frozenset(
+        (int(p), str(c)) for p, c in zip(mine["perimeter_id"], mine["phenomenon"], strict=True)
+    )
+    codes = list(store.phenomena()["code"])
+    limits = {code: int((overrides or {}).get(code, threshold)) for code in codes}
+    return Scope(pairs=pairs, thresholds=limits)
+
+
+def visible_perimeters(perimeters: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The perimeters (rows with an ``id``) the scope shows."""
+    ids = scope.perimeter_ids
+    return perimeters if ids is None else perimeters[perimeters["id"].isin(ids)]
+
+
+def visible_counts(table: pd.DataFrame, perimeters: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """Rows of a count table (``perimeter`` name, ``phenomenon``…) the scope shows."""
+    if scope.pairs is None or table.empty:
+        return table
+    ids = dict(zip(perimeters["name"], perimeters["id"], strict=True))
+    keys = zip(table["perimeter"].map(ids), table["phenomenon"], strict=True)
+    keep = [(int(p), c) in scope.pairs if pd.notna(p) else False for p, c in keys]
+    return table[keep]

@@ -41,10 +41,17 @@ def timeseries_spec(
         table = table.pivot_table(
             index="phenomenon", columns=month, values="count", aggfunc="sum", fill_value=0
         )
-    wide = table.reindex(index=list(phenomena)).fillna(0)
+    # Missing phenomena count 0; a NaN cell (a suppressed count) stays out of the chart.
+    wide = table.reindex(index=list(phenomena), fill_value=0)
     keep = [code for code in phenomena if wide.loc[code].sum() > 0] or list(phenomena)
     colours = [CATEGORICAL[list(phenomena).index(c) % len(CATEGORICAL)] for c in keep]
-    long = wide.loc[keep].rename_axis(index="code", columns="month").stack().reset_index(name="n")
+    long = (
+        wide.loc[keep]
+        .rename_axis(index="code", columns="month")
+        .stack()
+        .reset_index(name="n")
+        .dropna(subset=["n"])
+    )
     values = pd.DataFrame(
         {"month": long["month"].astype(str), "phenomenon": long["code"].map(phenomena),
          "count": long["n"].astype(int)}

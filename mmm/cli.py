@@ -373,6 +373,8 @@ def demo_cmd(ctx: click.Context, seed: int, directory: Path | None) -> None:
     click.echo(f"Demo zone {demo.ZONE_NAME!r} (fictional, seed {seed}) → {_store(ctx).url}")
     for report in (loaded.perimeters, loaded.incidents):
         _print_report(report, None)
+    assigned = demo.add_demo_partners(_store(ctx), actor=_actor())
+    click.echo(f"Demo partners: {len(demo.DEMO_PARTNERS)}, assignments: {assigned}")
     click.echo(f"Demo log-ins (password {demo.DEMO_PASSWORD!r}, for the demo only):")
     for name, role in demo.add_demo_users(_store(ctx), actor=_actor()):
         click.echo(f"  {name:<16} {role}")

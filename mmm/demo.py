@@ -368,6 +368,7 @@ DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
     ("analist", "analyst", None),
     ("wijkinspecteur", "officer", None),
     ("partner", "partner", "Preventiedienst Demostad"),
+    ("ocmw", "partner", "OCMW Demostad"),
 )
 DEMO_PASSWORD = "demo-mmm-2024"
 
@@ -381,3 +382,49 @@ def add_demo_users(store: Store, *, actor: str = "demo") -> list[tuple[str, str]
         if name not in existing:
             add_user(store, name, DEMO_PASSWORD, role=role, partner=partner, actor=actor)
     return [(name, role) for name, role, _ in DEMO_USERS]
+
+
+#: Demo partners: (organisation, type, contact, [(perimeter, phenomenon, responsibility)]).
+DEMO_PARTNERS: tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("Preventiedienst Demostad", "prevention_service", "preventie@demostad.example", (
+        ("Stationsbuurt", "drugs", "lead"), ("Stationsbuurt", "public_nuisance", "lead"),
+        ("Stadspark", "drugs", "contributes"), ("Stadspark", "public_nuisance", "lead"),
+        ("Winkelstraat", "street_robbery", "contributes"),
+    )),
+    ("OCMW Demostad", "social_services", "onthaal@ocmw-demostad.example", (
+        ("Sociale woonwijk De Linde", "intrafamily_violence", "lead"),
+        ("Stationsbuurt", "drugs", "contributes"),
+    )),
+    ("Woonmaatschappij De Linde", "housing_company", "info@delinde.example", (
+        ("Sociale woonwijk De Linde", "vandalism", "lead"),
+        ("Sociale woonwijk De Linde", "burglary_dwelling", "contributes"),
+    )),
+    ("Basisschool Sint-Jan", "school", "directie@sintjan.example", (
+        ("Schoolomgeving Sint-Jan", "traffic_injury", "informed"),
+    )),
+    ("Handelaarsvereniging Centrum", "shopkeepers", "bestuur@centrum-demostad.example", (
+        ("Winkelstraat", "street_robbery", "informed"), ("Marktplein", "vandalism", "informed"),
+    )),
+)  # fmt: skip
+
+
+def add_demo_partners(store: Store, *, actor: str = "demo") -> int:
+    """Register the demo partners and their assignments (once); returns how many assignments."""
+    from mmm.partners import add_partner, assign, partners
+
+    known = set(partners(store)["name"])
+    count = 0
+    for name, kind, contact, parts in DEMO_PARTNERS:
+        if name not in known:
+            add_partner(store, name, type=kind, contact=contact, actor=actor)
+        for perimeter, phenomenon, responsibility in parts:
+            assign(
+                store,
+                name,
+                perimeter=perimeter,
+                phenomenon=phenomenon,
+                responsibility=responsibility,
+                actor=actor,
+            )
+            count += 1
+    return count

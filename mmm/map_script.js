@@ -22,6 +22,7 @@ var __NS__ = (function (map, D) {
     return {};
   }
   function colour(v, br, col) {
+    if (v < 0) return S.suppressed;  // a small count a partner may not see
     var i = 0;
     while (i < br.length - 1 && v > br[i]) i++;
     return v ? col[i] : null;
@@ -34,7 +35,7 @@ var __NS__ = (function (map, D) {
       },
       onEachFeature: function (f, l) {
         l.bindPopup(f.properties.popup, {maxWidth: 560});
-        l.bindTooltip(f.properties.name + ' (' + f.properties.n[k] + ')', {permanent: S.permanent,
+        l.bindTooltip(f.properties.name + ' (' + f.properties.t[k] + ')', {permanent: S.permanent,
           direction: 'center', className: 'mmm-label', opacity: 0.92});
       }
     });

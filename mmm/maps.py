@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,6 +39,8 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from mmm.crs import WEB_CRS, WORKING_CRS
+from mmm.disclosure import label as suppressed_label
+from mmm.disclosure import suppress_matrix
 
 Translate = Callable[[str], str]
 DECIMALS = 6  # degrees: about 0.1 m, plenty for a screen and light to send
@@ -282,13 +284,21 @@ def _breaks(values: np.ndarray, k: int = len(CLASSES)) -> tuple[list[int], list[
     return [int(b) for b in uniq], [CLASSES[int(i)] for i in picks]
 
 
-def _legend(title: str, breaks: list[int], colours: list[str]) -> str:
-    rows, low = [("#ffffff", "0")], 1
+def _legend(title: str, breaks: list[int], colours: list[str], *, below: str | None = None) -> str:
+    """Classes of a choropleth; ``below`` ("<5") replaces the 0 class where counts are hidden."""
+    rows, low = [("#b8bec6", below) if below else ("#ffffff", "0")], 1
     for upper, colour in zip(breaks, colours, strict=True):
         rows.append((colour, f"{low}" if low == upper else f"{low}–{upper}"))
         low = upper + 1
     items = "".join(f'<div><i style="background:{c}"></i>{t}</div>' for c, t in rows)
     return f"<h4>{html.escape(title)}</h4>{items}"
+
+
+def _below(thresholds: Mapping[str, int] | None, codes: list[str], k: int) -> str | None:
+    """The "<N" class of layer ``k`` (0: all phenomena, never suppressed as a whole)."""
+    if thresholds is None or k == 0:
+        return None
+    return suppressed_label(thresholds.get(codes[k - 1], 0))
 
 
 def _matrix(table: pd.DataFrame, names: list[str], codes: list[str]) -> np.ndarray:
@@ -304,7 +314,9 @@ def _matrix(table: pd.DataFrame, names: list[str], codes: list[str]) -> np.ndarr
 
 
 def _change(now: int, before: int, _: Translate) -> tuple[str, str]:
-    """Text and CSS class of the change against the previous period."""
+    """Text and CSS class of the change against the previous period (``-1``: suppressed)."""
+    if now < 0 or before < 0:
+        return "–", ""
     if before == 0:
         return (_("new"), "up") if now else ("–", "")
     diff = now - before
@@ -314,15 +326,25 @@ def _change(now: int, before: int, _: Translate) -> tuple[str, str]:
 
 
 def _popup(
-    name: str, labels: list[str], now: np.ndarray, before: np.ndarray, url: str | None, _: Translate
+    name: str,
+    labels: list[str],
+    now: np.ndarray,
+    before: np.ndarray,
+    shown: np.ndarray,
+    url: str | None,
+    _: Translate,
 ) -> str:
-    """A perimeter's counts per phenomenon (first row: all) and their change; a link."""
+    """A perimeter's counts per phenomenon (first row: all) and their change; a link.
+
+    ``shown`` is the text of each count (a number, or "<5" where suppressed).
+    """
     rows = []
     for i, label in enumerate(labels):
         text, css = _change(int(now[i]), int(before[i]), _)
         rows.append(
             f'<tr class="{"all" if i == 0 else ""}"><td>{html.escape(label)}</td>'
-            f'<td class="num">{now[i]}</td><td class="num {css}">{html.escape(text)}</td></tr>'
+            f'<td class="num">{html.escape(str(shown[i]))}</td>'
+            f'<td class="num {css}">{html.escape(text)}</td></tr>'
         )
     head = "".join(
         f'<th class="{css}">{html.escape(t)}</th>'
@@ -366,6 +388,7 @@ def zone_map(
     presentation: bool = False,
     translate: Translate = _same,
     perimeter_url: Callable[[int], str] | None = None,
+    thresholds: Mapping[str, int] | None = None,
 ) -> folium.Map:
     """The zone map: perimeters as choropleths per phenomenon, the grid, popups and a legend.
 
@@ -417,6 +440,10 @@ def zone_map(
         perimeters = perimeters.to_crs(WORKING_CRS)
     names = [str(n) for n in perimeters["name"]]
     now, before = _matrix(current, names, codes), _matrix(previous, names, codes)
+    text = now.astype(str)
+    if thresholds is not None:  # partners: small counts never reach the browser
+        now, text = suppress_matrix(now, codes, thresholds)
+        before, _unused = suppress_matrix(before, codes, thresholds)
     urls: list[str | None] = [None] * len(names)
     if perimeter_url is not None and "id" in perimeters:
         urls = [perimeter_url(int(pid)) for pid in perimeters["id"]]
@@ -428,7 +455,8 @@ def zone_map(
             "properties": {
                 "name": html.escape(name),
                 "n": now[i].tolist(),
-                "popup": _popup(name, labels, now[i], before[i], urls[i], _),
+                "t": text[i].tolist(),
+                "popup": _popup(name, labels, now[i], before[i], text[i], urls[i], _),
             },
         }
         for i, name in enumerate(names)
@@ -441,7 +469,8 @@ def zone_map(
         gtitle = _("%(phenomenon)s: incidents per grid cell") % {"phenomenon": label}
         layers.append(
             {"name": html.escape(label), "br": br, "col": col, "gbr": gbr, "gcol": gcol,
-             "legend": _legend(title, br, col), "glegend": _legend(gtitle, gbr, gcol)}
+             "legend": _legend(title, br, col, below=_below(thresholds, codes, k)),
+             "glegend": _legend(gtitle, gbr, gcol)}
         )  # fmt: skip
     shown = 0 if selected is None else 1 + codes.index(selected)
     style = {
@@ -449,6 +478,7 @@ def zone_map(
         "zoneWeight": 4 if presentation else 2,
         "zoneFill": 0.35 if tiles_url else 0.9,
         "permanent": presentation,
+        "suppressed": "#b8bec6",
     }
     tiles = (tiles_url, tiles_attribution)
     fmap = _base_map(zone, assets, tiles, _, font_px=20 if presentation else 13)

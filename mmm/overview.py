@@ -7,6 +7,7 @@ Periods are whole months; the comparison period is the same number of months jus
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from mmm.access import EVERYTHING, Scope, visible_counts, visible_perimeters
 from mmm.aggregate import count_incidents, covered_mask
+from mmm.disclosure import label as suppressed_label
 from mmm.errors import InvalidPeriod, NotFound
 from mmm.grid import grid_counts
 from mmm.labels import phenomenon_labels
@@ -61,6 +64,7 @@ class ZoneOverview:
     current: pd.DataFrame
     previous: pd.DataFrame
     grid: gpd.GeoDataFrame
+    thresholds: Mapping[str, int] | None  # small-count suppression to apply when shown
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,11 @@ class PerimeterOverview:
     zone: BaseGeometry
     phenomena: dict[str, str]
     period: MonthRange
-    by_month: pd.DataFrame  # phenomenon × month counts (rows: phenomena, columns: months)
+    by_month: pd.DataFrame  # phenomenon × month counts; NaN where suppressed
+    by_month_text: pd.DataFrame  # the same as shown: numbers, or "<5" where suppressed
     comparison: pd.DataFrame  # per phenomenon: count, zone count, share, density, zone density
     incidents: pd.DataFrame | None  # x, y, phenomenon, occurred inside the perimeter
+    suppressed: bool  # small counts hidden (a partner): zone comparisons are left out
 
 
 def available_months(incidents: pd.DataFrame) -> list[str]:
@@ -118,10 +124,15 @@ def zone_overview(
     last: str | None = None,
     language: str = "nl",
     cell_m: float = 200.0,
+    scope: Scope = EVERYTHING,
 ) -> ZoneOverview:
-    """Counts per perimeter for a month range and the range before, and the grid of the range."""
+    """Counts per perimeter for a month range and the range before, and the grid of the range.
+
+    A restricted ``scope`` (a partner) gets only its perimeters and phenomena, and no grid (the
+    grid would show counts outside its perimeters).
+    """
     incidents = store.incidents()
-    perimeters = store.perimeters()
+    perimeters = visible_perimeters(store.perimeters(), scope)
     zone = store.zone()
     if zone is None:
         raise NotFound("the store holds no data yet: import a zone, perimeters and incidents")
@@ -134,16 +145,18 @@ def zone_overview(
     previous = count_incidents(
         incidents, perimeters, period="all", start=before.start, end=before.end
     )
-    in_range = _between(incidents, period)
+    grid = grid_counts(_between(incidents, period), zone.geometry, cell_m=cell_m)
+    labels = phenomenon_labels(store, language)
     return ZoneOverview(
         zone=zone.geometry,
         perimeters=perimeters,
-        phenomena=phenomenon_labels(store, language),
+        phenomena={code: labels[code] for code in scope.phenomena(list(labels))},
         months=months,
         period=period,
-        current=current,
-        previous=previous,
-        grid=grid_counts(in_range, zone.geometry, cell_m=cell_m),
+        current=visible_counts(current, perimeters, scope),
+        previous=visible_counts(previous, perimeters, scope),
+        grid=grid if scope.pairs is None else grid.iloc[0:0],
+        thresholds=scope.thresholds,
     )
 
 
@@ -155,15 +168,17 @@ def perimeter_overview(
     last: str | None = None,
     with_incidents: bool = False,
     language: str = "nl",
+    scope: Scope = EVERYTHING,
 ) -> PerimeterOverview:
     """Month-by-month counts of one perimeter, its share of the zone and its density.
 
     Raises
     ------
     NotFound
-        When no perimeter has this id.
+        When no perimeter has this id, or the scope does not show it (the same answer, so an
+        id cannot be probed).
     """
-    perimeters = store.perimeters()
+    perimeters = visible_perimeters(store.perimeters(), scope)
     match = perimeters[perimeters["id"] == perimeter_id]
     if match.empty:
         raise NotFound(f"no perimeter {perimeter_id}")
@@ -181,7 +196,21 @@ def perimeter_overview(
     )
     in_range = _between(incidents, period)
     inside = _inside(in_range, row.geometry)
-    phenomena = phenomenon_labels(store, language)
+    labels = phenomenon_labels(store, language)
+    allowed = (
+        set(labels) if scope.pairs is None else {c for p, c in scope.pairs if p == perimeter_id}
+    )
+    phenomena = {code: label for code, label in labels.items() if code in allowed}
+    counts = _by_month(inside, period, list(phenomena))
+    comparison = _comparison(inside, in_range, row.geometry.area, zone.geometry.area, phenomena)
+    shown, text = counts.astype(float), counts.astype(str)
+    if scope.thresholds is not None:
+        limits = pd.Series({c: scope.thresholds.get(c, 0) for c in phenomena}, dtype=int)
+        small = counts.lt(limits, axis=0)
+        shown, text = shown.mask(small), text.mask(small, limits.map(suppressed_label), axis=0)
+        hidden = comparison["count"] < limits
+        comparison = comparison[["count"]].astype(object)
+        comparison.loc[hidden, "count"] = limits[hidden].map(suppressed_label)
     return PerimeterOverview(
         id=int(row["id"]),
         name=str(row["name"]),
@@ -190,9 +219,11 @@ def perimeter_overview(
         zone=zone.geometry,
         phenomena=phenomena,
         period=period,
-        by_month=_by_month(inside, period, list(phenomena)),
-        comparison=_comparison(inside, in_range, row.geometry.area, zone.geometry.area, phenomena),
+        by_month=shown,
+        by_month_text=text,
+        comparison=comparison,
         incidents=inside[["x", "y", "phenomenon", "occurred"]] if with_incidents else None,
+        suppressed=scope.thresholds is not None,
     )
 
 

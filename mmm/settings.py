@@ -41,6 +41,20 @@ class Settings:
             "help": "Web session signing key; empty: one is generated in instance/secret_key",
         },
     )
+    suppress_below: int = field(
+        default=5,
+        metadata={
+            "env": "MMM_SUPPRESS_BELOW",
+            "help": "Partners see counts below this as '<N' (small-count suppression)",
+        },
+    )
+    suppress_overrides: str = field(
+        default="intrafamily_violence=10",
+        metadata={
+            "env": "MMM_SUPPRESS_OVERRIDES",
+            "help": "Per-phenomenon thresholds, e.g. 'intrafamily_violence=10,drugs=5'",
+        },
+    )
     progress_min_rows: int = field(
         default=50_000,
         metadata={
@@ -74,3 +88,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         except ValueError:
             raise ValueError(f"{name}={raw!r} is not a valid {f.type}") from None
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def thresholds(settings: Settings) -> dict[str, int]:
+    """The per-phenomenon overrides of ``MMM_SUPPRESS_OVERRIDES`` as a dict.
+
+    Raises
+    ------
+    ValueError
+        For an entry that is not ``code=number``.
+    """
+    result: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in settings.suppress_overrides.split(","))):
+        code, _, number = item.partition("=")
+        if not code.strip() or not number.strip().isdigit():
+            raise ValueError(f"MMM_SUPPRESS_OVERRIDES: {item!r} is not code=number")
+        result[code.strip()] = int(number)
+    return result

@@ -17,7 +17,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from mmm.settings import load_settings
+from mmm.settings import load_settings, thresholds
 from webmap.extensions import babel, csrf, login_manager, select_locale
 
 #: Endpoints reachable without logging in.
@@ -31,6 +31,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         MMM_STORE=settings.store,
         MMM_TILES_URL=settings.tiles_url,
+        MMM_SUPPRESS_BELOW=settings.suppress_below,
+        MMM_SUPPRESS_OVERRIDES=thresholds(settings),
         SECRET_KEY=settings.secret_key or None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

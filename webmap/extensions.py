@@ -7,6 +7,7 @@ from flask_babel import Babel
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf import CSRFProtect
 
+from mmm.access import Scope, scope_for
 from mmm.errors import NotFound
 from mmm.store import Store, open_store
 from mmm.users import LANGUAGES, User, get_user
@@ -46,6 +47,16 @@ def get_store() -> Store:
         store = open_store(current_app.config["MMM_STORE"])
         current_app.extensions["mmm_store"] = store
     return store
+
+
+def current_scope() -> Scope:
+    """What the logged-in user may see (:func:`mmm.access.scope_for`), with the app's thresholds."""
+    return scope_for(
+        get_store(),
+        current_user.user,
+        threshold=current_app.config["MMM_SUPPRESS_BELOW"],
+        overrides=current_app.config["MMM_SUPPRESS_OVERRIDES"],
+    )
 
 
 def select_locale() -> str:

@@ -95,6 +95,34 @@ labels = Table(
     Column("label", String(200), nullable=False),
 )
 
+partner_types = Table(
+    "partner_types",
+    metadata,
+    Column("code", String(50), primary_key=True),
+)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("type", String(50), ForeignKey("partner_types.code"), nullable=False),
+    Column("contact", String(200), nullable=False, default=""),  # an organisation address
+    Column("active", Integer, nullable=False, default=1),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("partner_id", Integer, ForeignKey("partners.id"), nullable=False),
+    Column("perimeter_id", Integer, ForeignKey("perimeters.id"), nullable=False),
+    Column("phenomenon", String(100), ForeignKey("phenomena.code"), nullable=False),
+    Column("responsibility", String(20), nullable=False),  # lead | contributes | informed
+    Column("description", Text, nullable=False, default=""),
+    UniqueConstraint("partner_id", "perimeter_id", "phenomenon", name="uq_assignment"),
+)
+
 users = Table(
     "users",
     metadata,

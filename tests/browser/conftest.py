@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from mmm.demo import add_demo_users, load_demo
+from mmm.demo import add_demo_partners, add_demo_users, load_demo
 from mmm.store import open_store
 from webmap import create_app
 
@@ -35,6 +35,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = Path(tmp_path_factory.mktemp("browser")) / "demo.sqlite"
     store = open_store(f"sqlite:///{path}")
     load_demo(store)
+    add_demo_partners(store)
     add_demo_users(store)
     store.close()
     app = create_app({"MMM_STORE": f"sqlite:///{path}", "SECRET_KEY": "browser-tests"})

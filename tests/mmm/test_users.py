@@ -54,10 +54,13 @@ def test_language_is_remembered(store):
 @pytest.mark.parametrize(
     "role,allowed",
     [
-        ("admin", {"view_map", "view_perimeter", "view_incidents", "export"}),
-        ("analyst", {"view_map", "view_perimeter", "view_incidents", "export"}),
-        ("officer", {"view_map", "view_perimeter", "view_incidents"}),
-        ("partner", {"view_map", "view_perimeter"}),
+        ("admin", set(access.RULES)),
+        ("analyst", set(access.RULES) - {"manage_partners"}),
+        (
+            "officer",
+            {"view_map", "view_perimeter", "view_incidents", "view_grid", "view_assignments"},
+        ),
+        ("partner", {"view_map", "view_perimeter", "view_assignments"}),
     ],
 )
 def test_access_rules_per_role(store, role, allowed):

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mmm.demo import DEMO_PASSWORD, add_demo_users, load_demo
+from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
 from mmm.store import open_store
 from webmap import create_app
 
@@ -27,6 +27,7 @@ def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{path}"
     store = open_store(url)
     load_demo(store)
+    add_demo_partners(store)
     add_demo_users(store)
     store.close()
     return url
@@ -55,7 +56,8 @@ def login(app: Flask) -> Iterator[Callable[[str], FlaskClient]]:
 
     def make(role: str) -> FlaskClient:
         client = app.test_client()
-        response = client.post("/login", data={"name": ROLE_USERS[role], "password": DEMO_PASSWORD})
+        name = ROLE_USERS.get(role, role)  # a role, or a demo user name such as "ocmw"
+        response = client.post("/login", data={"name": name, "password": DEMO_PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 

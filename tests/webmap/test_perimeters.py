@@ -17,10 +17,12 @@ def _station_id(app) -> int:
     return int(frame.loc[frame["name"] == "Stationsbuurt", "id"].iloc[0])
 
 
-def test_list_links_every_perimeter(login, app):
-    page = login("partner").get("/perimeters/").get_data(as_text=True)
+def test_list_links_every_perimeter_the_role_may_see(login, app):
+    page = login("analyst").get("/perimeters/").get_data(as_text=True)
     assert len(re.findall(r'href="/perimeters/\d+"', page)) == 10
     assert f'href="/perimeters/{_station_id(app)}"' in page
+    partner = login("partner").get("/perimeters/").get_data(as_text=True)
+    assert len(re.findall(r'href="/perimeters/\d+"', partner)) == 3  # its assignments only
 
 
 def test_perimeter_page_content(login, app):

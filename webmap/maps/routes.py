@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from mmm import access, maps
 from mmm.errors import InvalidPeriod, NotFound
 from mmm.overview import zone_overview
-from webmap.extensions import get_store
+from webmap.extensions import current_scope, get_store
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.maps import bp
 
@@ -33,6 +33,7 @@ def zone() -> str | tuple[str, int]:
             first=request.args.get("from"),
             last=request.args.get("to"),
             language=str(get_locale()),
+            scope=current_scope(),
         )
     except NotFound:
         return render_template("maps/empty.html"), 404
@@ -53,6 +54,7 @@ def zone() -> str | tuple[str, int]:
         presentation=presentation,
         translate=_,
         perimeter_url=lambda pid: url_for("perimeters.show", perimeter_id=pid),
+        thresholds=view.thresholds,
     )
     return render_template(
         "maps/zone.html", view=view, map=parts(fmap), selected=selected, presentation=presentation

@@ -10,7 +10,7 @@ from flask_login import current_user
 from mmm import access, charts, maps
 from mmm.errors import InvalidPeriod, NotFound
 from mmm.overview import perimeter_overview
-from webmap.extensions import get_store
+from webmap.extensions import current_scope, get_store
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.perimeters import bp
 
@@ -19,7 +19,8 @@ from webmap.perimeters import bp
 def index() -> str:
     if not access.can(current_user.user, "view_perimeter"):
         abort(403)
-    return render_template("perimeters/index.html", perimeters=get_store().perimeters())
+    shown = access.visible_perimeters(get_store().perimeters(), current_scope())
+    return render_template("perimeters/index.html", perimeters=shown)
 
 
 @bp.get("/<int:perimeter_id>")
@@ -35,6 +36,7 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
             last=request.args.get("to"),
             with_incidents=access.can(user, "view_incidents"),
             language=str(get_locale()),
+            scope=current_scope(),
         )
     except NotFound:
         abort(404)
