@@ -136,11 +136,15 @@ def count_incidents(
         keep &= (occurred >= pd.Timestamp(start)).to_numpy()
     if end is not None:
         keep &= (occurred < pd.Timestamp(end) + pd.Timedelta(days=1)).to_numpy()
-    labels = period_labels(occurred, period)
-    keep &= pd.notna(labels)
+    if period == "all":  # one period: no labels to build for a million rows
+        per_codes, per_names = np.zeros(int(keep.sum()), dtype=np.int64), np.array(["all"])
+    else:
+        labels = period_labels(occurred[keep], period)
+        dated = pd.notna(labels)
+        keep[keep] = dated
+        per_codes, per_names = pd.factorize(labels[dated], sort=True)
     # Factorize the Series itself: turning an Arrow-backed column into objects costs more.
     phen_codes, phen_names = incidents["phenomenon"][keep].factorize(sort=True)
-    per_codes, per_names = pd.factorize(labels[keep], sort=True)
     n_per = max(len(per_names), 1)
     keys = phen_codes.astype(np.int64) * n_per + per_codes
     counts = covered_counts(
