@@ -52,7 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     app.before_request(_require_login)
     app.context_processor(_template_helpers)
-    for code in (400, 403, 404):
+    for code in (400, 403, 404):  # JSON routes get JSON errors (see _error_page)
         app.register_error_handler(code, _error_page)
     return app
 
@@ -68,6 +68,8 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
         404: _("Page not found"),
     }
     code = error.code or 500
+    if request.path.startswith("/api/"):
+        return {"error": str(error.description)}, code  # type: ignore[return-value]
     default = error.description == type(error).description
     message = "" if default else str(error.description)
     return render_template("error.html", title=titles[code], message=message), code
@@ -93,12 +95,13 @@ def _template_helpers() -> dict[str, Any]:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webmap.api import bp as api_bp
     from webmap.auth import bp as auth_bp
     from webmap.exports import bp as exports_bp
     from webmap.maps import bp as maps_bp
     from webmap.perimeters import bp as perimeters_bp
 
-    for bp in (auth_bp, maps_bp, perimeters_bp, exports_bp):
+    for bp in (auth_bp, maps_bp, perimeters_bp, exports_bp, api_bp):
         app.register_blueprint(bp)
 
 
@@ -106,6 +109,8 @@ def _require_login() -> Response | None:
     """The one guard: anything but the public endpoints sends an anonymous visitor to log in."""
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
+    if request.path.startswith("/api/"):  # scripts get a status, not a login page
+        return Response('{"error": "login required"}', 401, mimetype="application/json")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
