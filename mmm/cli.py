@@ -337,6 +337,68 @@ def user_add_cmd(
     click.echo(f"Added user {user.name!r} ({user.role})")
 
 
+# --------------------------------------------------------------------------- partners
+@cli.group("partner")
+def partner_group() -> None:
+    """Partner organisations of the multidisciplinary approach."""
+
+
+@partner_group.command("add")
+@click.argument("org")
+@click.option("--type", "kind", required=True, help="Partner type, e.g. prevention_service.")
+@click.option("--contact", default="", help="The organisation's e-mail address (no personal one).")
+@click.pass_context
+def partner_add_cmd(ctx: click.Context, org: str, kind: str, contact: str) -> None:
+    """Register the organisation ORG."""
+    from mmm.partners import add_partner
+
+    add_partner(_store(ctx), org, type=kind, contact=contact, actor=_actor())
+    click.echo(f"Added partner {org!r} ({kind})")
+
+
+@partner_group.command("list")
+@click.pass_context
+def partner_list_cmd(ctx: click.Context) -> None:
+    """Partners and who does what where (CSV on stdout)."""
+    from mmm.partners import assignments
+
+    table = assignments(_store(ctx))
+    columns = ["partner", "partner_type", "perimeter", "phenomenon", "responsibility"]
+    table[columns + ["description"]].to_csv(sys.stdout, index=False)
+
+
+@cli.command("assign")
+@click.argument("org")
+@click.option("--perimeter", required=True, metavar="NAME")
+@click.option("--phenomenon", required=True, metavar="CODE")
+@click.option(
+    "--responsibility", required=True, type=click.Choice(["lead", "contributes", "informed"])
+)
+@click.option("--description", default="", help="A short description of the partner's part.")
+@click.pass_context
+def assign_cmd(
+    ctx: click.Context,
+    org: str,
+    perimeter: str,
+    phenomenon: str,
+    responsibility: str,
+    description: str,
+) -> None:
+    """Give partner ORG a part in a perimeter for a phenomenon."""
+    from mmm.partners import assign
+
+    assign(
+        _store(ctx),
+        org,
+        perimeter=perimeter,
+        phenomenon=phenomenon,
+        responsibility=responsibility,
+        description=description,
+        actor=_actor(),
+    )
+    click.echo(f"{org}: {responsibility} for {phenomenon} in {perimeter}")
+
+
 @cli.command("label")
 @click.argument("kind", type=click.Choice(["phenomenon", "perimeter"]))
 @click.argument("key")
