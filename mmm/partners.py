@@ -220,3 +220,27 @@ def assignments(store: Store) -> pd.DataFrame:
     ]  # fmt: skip
     with store.engine.connect() as conn:
         return pd.DataFrame(conn.execute(query).all(), columns=columns)
+
+
+def who_does_what(store: Store, pairs: frozenset[tuple[int, str]] | None = None) -> pd.DataFrame:
+    """Assignments, limited to the (perimeter id, phenomenon) ``pairs`` a user may see.
+
+    A partner sees its own assignments and, on those same perimeter × phenomenon pairs, the
+    names of its co-partners — nothing of other partners elsewhere. ``None``: everything.
+    """
+    table = assignments(store)
+    if pairs is None:
+        return table
+    keys = zip(table["perimeter_id"], table["phenomenon"], strict=True)
+    return table[[(int(p), str(c)) in pairs for p, c in keys]]
+
+
+def matrix(table: pd.DataFrame, perimeters: list[str], phenomena: list[str]) -> dict:
+    """Perimeter → phenomenon → [(partner, responsibility)], for the matrix page."""
+    cells: dict[str, dict[str, list[tuple[str, str]]]] = {
+        p: {c: [] for c in phenomena} for p in perimeters
+    }
+    for row in table.itertuples(index=False):  # one row per assignment, a few hundred at most
+        if row.perimeter in cells and row.phenomenon in cells[row.perimeter]:
+            cells[row.perimeter][row.phenomenon].append((row.partner, row.responsibility))
+    return cells

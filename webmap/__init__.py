@@ -99,9 +99,10 @@ def _register_blueprints(app: Flask) -> None:
     from webmap.auth import bp as auth_bp
     from webmap.exports import bp as exports_bp
     from webmap.maps import bp as maps_bp
+    from webmap.partners import bp as partners_bp
     from webmap.perimeters import bp as perimeters_bp
 
-    for bp in (auth_bp, maps_bp, perimeters_bp, exports_bp, api_bp):
+    for bp in (auth_bp, maps_bp, perimeters_bp, partners_bp, exports_bp, api_bp):
         app.register_blueprint(bp)
 
 

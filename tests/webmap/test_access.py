@@ -15,6 +15,8 @@ ROUTES = {  # route → roles that get 200 (the others: 403, or 404 where noted)
     "/exports/": {"admin", "analyst"},
     "/exports/counts.csv": {"admin", "analyst"},
     "/exports/perimeters.geojson": {"admin", "analyst"},
+    "/partners/": {"admin", "analyst", "officer", "partner"},
+    "/partners/who-does-what.csv": {"admin", "analyst", "officer", "partner"},
 }
 
 

@@ -43,3 +43,9 @@ def test_incident_points_only_for_roles_allowed(login, app, role, points):
 
 def test_unknown_perimeter_is_404(login):
     assert login("officer").get("/perimeters/99999").status_code == 404
+
+
+def test_perimeter_page_lists_its_project_group(login, app):
+    page = login("officer").get(f"/perimeters/{_station_id(app)}").get_data(as_text=True)
+    assert "Preventiedienst Demostad" in page and "OCMW Demostad" in page
+    assert "Woonmaatschappij De Linde" not in page  # works in another perimeter

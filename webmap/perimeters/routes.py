@@ -10,8 +10,10 @@ from flask_login import current_user
 from mmm import access, charts, maps
 from mmm.errors import InvalidPeriod, NotFound
 from mmm.overview import perimeter_overview
+from mmm.partners import who_does_what
 from webmap.extensions import current_scope, get_store
 from webmap.folium_page import assets, parts, tiles_url
+from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.perimeters import bp
 
 
@@ -53,6 +55,15 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         translate=_,
     )
     chart = charts.timeseries_spec(view.by_month, view.phenomena, translate=_)
+    scope = current_scope()
+    team = who_does_what(get_store(), scope.pairs)
+    team = team[team["perimeter_id"] == perimeter_id]
     return render_template(
-        "perimeters/show.html", view=view, map=parts(fmap), chart=chart, chart_js=urls.chart_js
+        "perimeters/show.html",
+        view=view,
+        map=parts(fmap),
+        chart=chart,
+        chart_js=urls.chart_js,
+        team=team,
+        responsibilities=RESPONSIBILITY_NAMES,
     )
