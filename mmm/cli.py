@@ -288,6 +288,13 @@ def aggregate_cmd(
 )
 @click.option("--from", "start", type=DATE, help="First day (inclusive), YYYY-MM-DD.")
 @click.option("--to", "end", type=DATE, help="Last day (inclusive), YYYY-MM-DD.")
+@click.option(
+    "--purpose",
+    default="analysis",
+    show_default=True,
+    type=click.Choice(["analysis", "operations", "meeting", "evaluation", "judicial"]),
+    help="Why the data leaves the store (written to the audit log).",
+)
 @click.pass_context
 def export_cmd(
     ctx: click.Context,
@@ -296,12 +303,13 @@ def export_cmd(
     period: str,
     start: datetime | None,
     end: datetime | None,
+    purpose: str,
 ) -> None:
     """Export perimeters, incidents or counts for QGIS and partners."""
     from mmm.export import ExportOptions, export
 
     options = ExportOptions(period=period, start=_day(start), end=_day(end))  # type: ignore[arg-type]
-    result = export(_store(ctx), dataset, out, options=options, actor=_actor())
+    result = export(_store(ctx), dataset, out, options=options, actor=_actor(), purpose=purpose)
     click.echo(f"Wrote {result.rows:,} {dataset} to {result.path}")
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from mmm.aggregate import Period, count_incidents
+from mmm.audit import check_purpose
 from mmm.crs import WORKING_CRS
 from mmm.io import write_geofile
 from mmm.store import Store
@@ -113,6 +114,7 @@ def export(
     *,
     options: ExportOptions = ExportOptions(),
     actor: str = "cli",
+    purpose: str = "analysis",
 ) -> ExportResult:
     """Write ``dataset`` (``perimeters``, ``incidents`` or ``counts``) to ``path``.
 
@@ -131,9 +133,11 @@ def export(
         raise ValueError(
             f"{path.name}: unsupported format; use one of {', '.join('.' + f for f in WRITERS)}"
         )
+    check_purpose(purpose)
     frame = DATASETS[dataset](store, fmt, options)
     WRITERS[fmt](frame, path, dataset)
     detail = {
+        "purpose": check_purpose(purpose),
         "file": path.name,
         "rows": len(frame),
         "period": options.period,

@@ -62,12 +62,15 @@ def test_download_geojson_from_the_exports_page(page, live_url, tmp_path):
     tab, problems = page
     _log_in(tab, live_url)
     tab.goto(f"{live_url}/exports/")
+    tab.select_option("select[name=purpose]", "meeting")
     with tab.expect_download() as info:
-        tab.click("a[href$='counts.geojson']")
+        tab.click("button[formaction$='counts.geojson']")
     target = tmp_path / "counts.geojson"
     info.value.save_as(target)
     doc = json.loads(target.read_text())
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 10
     lon, lat = doc["features"][0]["geometry"]["coordinates"][0][0][:2]
     assert 2.5 < lon < 6.5 and 49.4 < lat < 51.6
-    assert problems == []
+    # A form navigation that turns into a download is "aborted" as a page load; that is all.
+    aborted = [p for p in problems if "counts.geojson" in p and "ERR_ABORTED" in p]
+    assert [p for p in problems if p not in aborted] == []

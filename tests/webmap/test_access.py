@@ -13,8 +13,8 @@ ROUTES = {  # route → roles that get 200 (the others: 403, or 404 where noted)
     "/map": {"admin", "analyst", "officer", "partner"},
     "/perimeters/": {"admin", "analyst", "officer", "partner"},
     "/exports/": {"admin", "analyst"},
-    "/exports/counts.csv": {"admin", "analyst"},
-    "/exports/perimeters.geojson": {"admin", "analyst"},
+    "/exports/counts.csv?purpose=analysis": {"admin", "analyst"},
+    "/exports/perimeters.geojson?purpose=analysis": {"admin", "analyst"},
     "/partners/": {"admin", "analyst", "officer", "partner"},
     "/partners/who-does-what.csv": {"admin", "analyst", "officer", "partner"},
 }

@@ -36,9 +36,27 @@ def test_perimeter_page_content(login, app):
 
 
 @pytest.mark.parametrize("role,points", [("officer", True), ("analyst", True), ("partner", False)])
-def test_incident_points_only_for_roles_allowed(login, app, role, points):
-    page = login(role).get(f"/perimeters/{_station_id(app)}").get_data(as_text=True)
-    assert ("markerClusterGroup" in page or "MarkerCluster" in page) is points
+def test_incident_points_only_for_roles_allowed_and_with_a_purpose(login, app, role, points):
+    client = login(role)
+    plain = client.get(f"/perimeters/{_station_id(app)}").get_data(as_text=True)
+    assert "markerClusterGroup" not in plain  # never without a stated purpose
+    assert ('name="purpose"' in plain) is points
+    page = client.get(f"/perimeters/{_station_id(app)}?purpose=operations").get_data(as_text=True)
+    assert "markerClusterGroup" in page if points else "markerClusterGroup" not in page
+
+
+def test_viewing_incident_points_is_logged_with_its_purpose(login, app):
+    import json
+
+    from webmap.extensions import get_store
+
+    login("officer").get(f"/perimeters/{_station_id(app)}?purpose=meeting")
+    with app.app_context():
+        events = get_store().audit_events()
+    read = events[events["action"] == "read"].iloc[-1]
+    assert read["actor"] == "web:wijkinspecteur" and read["entity"] == "incidents"
+    detail = json.loads(read["detail"])
+    assert detail["purpose"] == "meeting" and detail["rows"] > 0
 
 
 def test_unknown_perimeter_is_404(login):

@@ -6,14 +6,17 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import abort, render_template, send_file
+from flask import abort, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
+from mmm.audit import PURPOSES
 from mmm.export import export
 from webmap.exports import bp
 from webmap.extensions import get_store
+from webmap.vocabulary import purpose_names
 
 #: What the UI offers: dataset → formats (incident rows are not offered as a bulk download).
 OFFERED = {"perimeters": ("geojson", "gpkg", "csv"), "counts": ("geojson", "gpkg", "csv")}
@@ -28,7 +31,7 @@ MIMETYPES = {
 def index() -> str:
     if not access.can(current_user.user, "export"):
         abort(403)
-    return render_template("exports/index.html", offered=OFFERED)
+    return render_template("exports/index.html", offered=OFFERED, purposes=purpose_names())
 
 
 @bp.get("/<dataset>.<fmt>")
@@ -37,12 +40,16 @@ def download(dataset: str, fmt: str) -> Response:
         abort(403)
     if fmt not in OFFERED.get(dataset, ()):
         abort(404)
+    purpose = request.args.get("purpose")
+    if purpose not in PURPOSES:
+        abort(400, _("Choose why you download this data (the purpose is logged)."))
     with tempfile.TemporaryDirectory() as tmp:
         result = export(
             get_store(),
             dataset,
             Path(tmp) / f"{dataset}.{fmt}",
             actor=f"web:{current_user.user.name}",
+            purpose=purpose,
         )
         data = result.path.read_bytes()
     return send_file(

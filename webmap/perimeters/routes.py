@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mmm import access, charts, maps
+from mmm.audit import PURPOSES, record_read
 from mmm.errors import InvalidPeriod, NotFound
 from mmm.overview import perimeter_overview
 from mmm.partners import who_does_what
@@ -15,6 +16,7 @@ from webmap.extensions import current_scope, get_store
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.perimeters import bp
+from webmap.vocabulary import purpose_names
 
 
 @bp.get("/")
@@ -30,13 +32,16 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
     user = current_user.user
     if not access.can(user, "view_perimeter"):
         abort(403)
+    may_see_points = access.can(user, "view_incidents")
+    purpose = request.args.get("purpose")
+    show_points = may_see_points and purpose in PURPOSES  # points only with a stated purpose
     try:
         view = perimeter_overview(
             get_store(),
             perimeter_id,
             first=request.args.get("from"),
             last=request.args.get("to"),
-            with_incidents=access.can(user, "view_incidents"),
+            with_incidents=show_points,
             language=str(get_locale()),
             scope=current_scope(),
         )
@@ -44,6 +49,11 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         abort(404)
     except InvalidPeriod:
         abort(400, _("Choose the months as YYYY-MM, the first not after the last."))
+    if view.incidents is not None and purpose is not None:
+        detail = {"from": view.period.first, "to": view.period.last, "rows": len(view.incidents)}
+        record_read(
+            get_store(), f"web:{user.name}", "incidents", str(perimeter_id), purpose, detail
+        )
     urls = assets()
     fmap = maps.perimeter_map(
         perimeter=(view.name, view.geometry),
@@ -66,4 +76,6 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         chart_js=urls.chart_js,
         team=team,
         responsibilities=RESPONSIBILITY_NAMES,
+        may_see_points=may_see_points,
+        purposes=purpose_names(),
     )
