@@ -25,6 +25,7 @@ RULES: dict[str, frozenset[str]] = {
     "view_assignments": frozenset({"admin", "analyst", "officer", "partner"}),
     "export": frozenset({"admin", "analyst"}),
     "manage_partners": frozenset({"admin"}),
+    "view_audit": frozenset({"admin"}),
 }
 
 

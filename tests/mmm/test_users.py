@@ -55,7 +55,7 @@ def test_language_is_remembered(store):
     "role,allowed",
     [
         ("admin", set(access.RULES)),
-        ("analyst", set(access.RULES) - {"manage_partners"}),
+        ("analyst", set(access.RULES) - {"manage_partners", "view_audit"}),
         (
             "officer",
             {"view_map", "view_perimeter", "view_incidents", "view_grid", "view_assignments"},

@@ -17,6 +17,7 @@ ROUTES = {  # route → roles that get 200 (the others: 403, or 404 where noted)
     "/exports/perimeters.geojson?purpose=analysis": {"admin", "analyst"},
     "/partners/": {"admin", "analyst", "officer", "partner"},
     "/partners/who-does-what.csv": {"admin", "analyst", "officer", "partner"},
+    "/audit/": {"admin"},
 }
 
 
@@ -97,3 +98,11 @@ def test_per_phenomenon_threshold_from_the_configuration(demo_store_url):
     values = re.findall(r'<td class="num">(.*?)</td>', row)
     assert len(values) == 12 and "&lt;30" in values
     assert all(v == "&lt;30" or int(v) >= 30 for v in values)
+
+
+def test_audit_page_shows_reads_and_exports_with_their_purpose(login):
+    login("analyst").get("/exports/counts.csv?purpose=evaluation")
+    page = login("admin").get("/audit/?action=export").get_data(as_text=True)
+    assert "web:analist" in page and "counts" in page
+    assert "Evaluatie van een actieplan" in page or "Evaluation of an action plan" in page
+    assert login("admin").get("/audit/?action=drop").status_code == 400
