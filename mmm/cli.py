@@ -7,6 +7,7 @@ printed as one line on stderr with a non-zero exit code — never as a traceback
 from __future__ import annotations
 
 import getpass
+import threading
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -472,9 +473,10 @@ def status_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
     """Run the web app on this store."""
-    from webmap import create_app
+    from webmap import create_app, warm_up
 
     app = create_app({"MMM_STORE": ctx.find_root().obj["store_url"]})
+    threading.Thread(target=warm_up, args=(app,), daemon=True).start()
     click.echo(f"MMM Planner on http://{host}:{port}/  (Ctrl+C stops it)")
     app.run(host=host, port=port)
 

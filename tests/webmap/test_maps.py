@@ -65,3 +65,14 @@ def test_a_basemap_only_when_configured(demo_store_url):
     page = client.get("/map").get_data(as_text=True)
     assert tiles in page
     assert {u.split("/")[2] for u in foreign_urls(page)} <= {"wmts.zone.local"}
+
+
+def test_warm_up_fills_the_incident_cache(demo_store_url):
+    from webmap import create_app, warm_up
+    from webmap.extensions import get_store
+
+    app = create_app({"TESTING": True, "MMM_STORE": demo_store_url, "SECRET_KEY": "t"})
+    warm_up(app)
+    with app.app_context():
+        cached = get_store()._incidents_cache
+    assert cached is not None and len(cached[1]) > 50_000
