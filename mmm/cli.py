@@ -7,9 +7,9 @@ printed as one line on stderr with a non-zero exit code — never as a traceback
 from __future__ import annotations
 
 import getpass
-import threading
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
