@@ -53,6 +53,8 @@ test: lint browser-deps
 
 bench: install
 	$(BIN)/python bench/aggregate.py
+	$(BIN)/python bench/hotspots.py
+	$(BIN)/python bench/mappage.py
 
 clean:
 	rm -rf $(VENV) node_modules webmap/static/vendor instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache

@@ -81,7 +81,16 @@ import mmm.maps
 import webmap.maps.routes as map_routes
 from mmm.aggregate import count_incidents
 from mmm.crs import WEB_CRS, WORKING_CRS
-from mmm.demo import DEMO_PASSWORD, LABELS, VOLUMES, ZONE_NAME, Demo, add_demo_users, build_demo
+from mmm.demo import (
+    DEMO_PASSWORD,
+    LABELS,
+    VOLUMES,
+    ZONE_NAME,
+    Demo,
+    add_demo_partners,
+    add_demo_users,
+    build_demo,
+)
 from mmm.grid import grid_counts
 from mmm.maps import CATEGORICAL
 from mmm.overview import MonthRange
@@ -224,6 +233,7 @@ def build_store(path: Path, demo: Demo, incidents: pd.DataFrame) -> str:
         for code, names in LABELS.items():
             for language, label in zip(("nl", "fr", "de", "en"), names, strict=True):
                 store.set_label("phenomenon", code, language, label, actor="bench")
+        add_demo_partners(store, actor="bench")  # partner users need their organisation
         add_demo_users(store, actor="bench")
     finally:
         store.close()

@@ -2,7 +2,8 @@
 
 Roles: ``admin`` (everything), ``analyst`` (all data, exports), ``officer`` (all maps and
 perimeters, incident points inside a perimeter, no bulk exports), ``partner`` (only the
-perimeters × phenomena its organisation is assigned to, as aggregates, small counts suppressed).
+perimeters × phenomena its organisation is assigned to, as aggregates, small counts suppressed),
+``dpo`` (the data protection officer: the audit log, and the maps as aggregates).
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from mmm.users import User
 
 #: action → roles allowed to do it.
 RULES: dict[str, frozenset[str]] = {
-    "view_map": frozenset({"admin", "analyst", "officer", "partner"}),
-    "view_perimeter": frozenset({"admin", "analyst", "officer", "partner"}),
+    "view_map": frozenset({"admin", "analyst", "officer", "partner", "dpo"}),
+    "view_perimeter": frozenset({"admin", "analyst", "officer", "partner", "dpo"}),
     "view_incidents": frozenset({"admin", "analyst", "officer"}),
     "view_grid": frozenset({"admin", "analyst", "officer"}),
     "view_assignments": frozenset({"admin", "analyst", "officer", "partner"}),
     "export": frozenset({"admin", "analyst"}),
     "manage_partners": frozenset({"admin"}),
-    "view_audit": frozenset({"admin"}),
+    "view_audit": frozenset({"admin", "dpo"}),
+    "manage_users": frozenset({"admin"}),
 }
 
 

@@ -369,6 +369,7 @@ DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
     ("wijkinspecteur", "officer", None),
     ("partner", "partner", "Preventiedienst Demostad"),
     ("ocmw", "partner", "OCMW Demostad"),
+    ("privacy", "dpo", None),
 )
 DEMO_PASSWORD = "demo-mmm-2024"
 

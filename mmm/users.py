@@ -1,22 +1,24 @@
 """Users of the app: who they are, their role, their language; passwords only as hashes.
 
-The core keeps users so that the CLI (``mmm user add``) and the web app share them. Passwords
-are hashed with scrypt (werkzeug); a plain password is never stored, logged or put in an audit
-event.
+The core keeps users so that the CLI (``mmm user …``) and the web app (``/admin/users``) share
+them. Passwords are hashed with scrypt (werkzeug); a plain password (or its hash) is never
+stored, logged or put in an audit event. Users are deactivated, never deleted: their audit
+trail keeps pointing at them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mmm.errors import MMMError, NotFound
 from mmm.store import Store, schema
 from mmm.store.base import now_iso
 
-ROLES = ("admin", "analyst", "officer", "partner")
+ROLES = ("admin", "analyst", "officer", "partner", "dpo")
 LANGUAGES = ("nl", "fr", "de", "en")
 MIN_PASSWORD = 8
 
@@ -48,29 +50,36 @@ def add_user(
     Raises
     ------
     MMMError
-        For an unknown role or language, a name already taken, a short password, or a partner
-        user without organisation.
+        For an unknown role or language, a name already taken, a short password, a partner
+        user without organisation or with one that is not a registered, active partner, or an
+        organisation given for a user who is not a partner.
     """
     name = name.strip()
+    partner = partner.strip() if partner else None
     if role not in ROLES:
         raise MMMError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if language not in LANGUAGES:
         raise MMMError(f"unknown language {language!r}: choose one of {', '.join(LANGUAGES)}")
     if role == "partner" and not partner:
-        raise MMMError("a partner user needs --partner ORG (the organisation they work for)")
-    if len(password) < MIN_PASSWORD:
-        raise MMMError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise MMMError(
+            "a partner user needs an organisation (the one they work for: --partner ORG)"
+        )
+    if role != "partner" and partner:
+        raise MMMError(f"only partner users belong to an organisation (not a {role} user)")
+    _check_password(password)
     if not name:
         raise MMMError("the user name is empty")
     with store.engine.begin() as conn:
         taken = conn.execute(select(schema.users.c.id).where(schema.users.c.name == name)).first()
         if taken is not None:
             raise MMMError(f"a user {name!r} already exists")
+        if partner:
+            _check_organisation(conn, partner)
         result = conn.execute(
             insert(schema.users),
             {
                 "name": name,
-                "password_hash": generate_password_hash(password, method="scrypt"),
+                "password_hash": _hash(password),
                 "role": role,
                 "partner": partner,
                 "language": language,
@@ -80,7 +89,8 @@ def add_user(
         )
         key = result.inserted_primary_key
         assert key is not None
-        store.write_audit(conn, actor, "create", "user", str(key[0]), {"role": role})
+        detail = {"role": role, "partner": partner} if partner else {"role": role}
+        store.write_audit(conn, actor, "create", "user", str(key[0]), detail)
     return get_user(store, int(key[0]))
 
 
@@ -97,6 +107,101 @@ def get_user(store: Store, user_id: int) -> User:
     if row is None:
         raise NotFound(f"no user {user_id}")
     return _user(row)
+
+
+def user_by_name(store: Store, name: str) -> User:
+    """The user called ``name``.
+
+    Raises
+    ------
+    NotFound
+        When there is none.
+    """
+    with store.engine.connect() as conn:
+        row = conn.execute(select(schema.users).where(schema.users.c.name == name.strip())).first()
+    if row is None:
+        raise NotFound(f"no user named {name.strip()!r}")
+    return _user(row)
+
+
+def list_users(store: Store) -> list[User]:
+    """All users, active or not, by name (without their password hashes)."""
+    u = schema.users.c
+    columns = (u.id, u.name, u.role, u.partner, u.language, u.active)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(*columns).order_by(u.name)).all()
+    return [_user(row) for row in rows]
+
+
+def reset_password(store: Store, user_id: int, new_password: str, *, actor: str) -> None:
+    """Give the user a new password (the old one stops working at once).
+
+    The audit event says who reset whose password and when, never the password or its hash.
+
+    Raises
+    ------
+    NotFound
+        When there is no such user.
+    MMMError
+        For a password shorter than ``MIN_PASSWORD`` characters.
+    """
+    _check_password(new_password)
+    with store.engine.begin() as conn:
+        _row(conn, user_id)
+        conn.execute(
+            update(schema.users)
+            .where(schema.users.c.id == user_id)
+            .values(password_hash=_hash(new_password))
+        )
+        store.write_audit(conn, actor, "reset_password", "user", str(user_id), {})
+
+
+def set_active(
+    store: Store, user_id: int, active: bool, *, actor: str, actor_id: int | None = None
+) -> User:
+    """Activate or deactivate a user; returns the user as it is now.
+
+    A deactivated user cannot log in, and a session they already have is refused on its next
+    request (the web app reloads the user on every request). Nothing is deleted. Setting the
+    state a user already has changes nothing and writes no audit event.
+
+    Parameters
+    ----------
+    actor
+        Who does it, for the audit trail (``"web:NAME"``, ``"cli:LOGIN"``).
+    actor_id
+        The id of the logged-in user who does it (web): they cannot deactivate themself.
+
+    Raises
+    ------
+    NotFound
+        When there is no such user.
+    MMMError
+        When an admin would deactivate their own account, or the last active admin.
+    """
+    u = schema.users.c
+    with store.engine.begin() as conn:
+        row = _row(conn, user_id)
+        if bool(row.active) == active:
+            return _user(row)
+        if not active:
+            if actor_id is not None and actor_id == user_id:
+                raise MMMError("you cannot deactivate your own account (ask another admin)")
+            if row.role == "admin":
+                others = conn.execute(
+                    select(func.count())
+                    .select_from(schema.users)
+                    .where((u.role == "admin") & (u.active == 1) & (u.id != user_id))
+                ).scalar_one()
+                if not others:
+                    raise MMMError(
+                        f"{row.name!r} is the last active admin: activate or add another admin "
+                        "first, or nobody can manage users any more"
+                    )
+        conn.execute(update(schema.users).where(u.id == user_id).values(active=int(active)))
+        action = "activate" if active else "deactivate"
+        store.write_audit(conn, actor, action, "user", str(user_id), {"active": active})
+    return get_user(store, user_id)
 
 
 def user_names(store: Store) -> set[str]:
@@ -122,6 +227,35 @@ def set_language(store: Store, user_id: int, language: str) -> None:
         conn.execute(
             update(schema.users).where(schema.users.c.id == user_id).values(language=language)
         )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise MMMError(f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def _check_organisation(conn: Connection, partner: str) -> None:
+    """A partner user's organisation must be a registered, active partner."""
+    p = schema.partners.c
+    row = conn.execute(select(p.active).where(p.name == partner)).first()
+    if row is None:
+        raise MMMError(
+            f"no partner organisation named {partner!r}: register it first (mmm partner add)"
+        )
+    if not row.active:
+        raise MMMError(f"the partner organisation {partner!r} is inactive")
+
+
+def _row(conn: Connection, user_id: int) -> Any:
+    """The users row with this id (with its hash: for this module only)."""
+    row = conn.execute(select(schema.users).where(schema.users.c.id == user_id)).first()
+    if row is None:
+        raise NotFound(f"no user {user_id}")
+    return row
 
 
 def _user(row: object) -> User:

@@ -191,3 +191,55 @@ def test_progress_bar_on_a_terminal_only(tmp_path, files):
     env["MMM_STORE"] = f"sqlite:///{tmp_path / 'pipe.sqlite'}"
     piped = subprocess.run(args, env=env, capture_output=True, text=True)
     assert piped.returncode == 0 and "storing" not in piped.stderr + piped.stdout
+
+
+def test_user_list_reset_password_deactivate_activate(runner, tmp_path):
+    from mmm.store import open_store
+    from mmm.users import authenticate
+
+    url = f"sqlite:///{tmp_path / 'users.sqlite'}"
+
+    def mmm(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["--store", url, *args], input=input)
+
+    assert "No users yet" in mmm("user", "list").stdout
+    assert mmm("user", "add", "baas", "--role", "admin", input="geheim123\n").exit_code == 0
+    assert mmm("user", "add", "wijk1", "--role", "officer", input="geheim123\n").exit_code == 0
+    partner = mmm("user", "add", "p1", "--role", "partner", "--partner", "Nergens", input="x" * 9)
+    assert partner.exit_code == 1 and "no partner organisation named 'Nergens'" in partner.stderr
+    listed = mmm("user", "list")
+    assert listed.exit_code == 0
+    assert [line.split()[:4] for line in listed.stdout.splitlines()[1:]] == [
+        ["baas", "admin", "nl", "yes"],
+        ["wijk1", "officer", "nl", "yes"],
+    ]
+
+    reset = mmm("user", "reset-password", "wijk1", input="nieuw-geheim\n")
+    assert reset.exit_code == 0 and "New password set for 'wijk1'" in reset.stdout
+    store = open_store(url)
+    assert authenticate(store, "wijk1", "geheim123") is None
+    assert authenticate(store, "wijk1", "nieuw-geheim") is not None
+    assert "at least 8" in mmm("user", "reset-password", "wijk1", input="kort\n").stderr
+
+    assert "is now inactive" in mmm("user", "deactivate", "wijk1").stdout
+    assert "is already inactive" in mmm("user", "deactivate", "wijk1").stdout
+    assert authenticate(store, "wijk1", "nieuw-geheim") is None
+    assert "wijk1                officer  nl   no" in mmm("user", "list").stdout
+    assert "is now active" in mmm("user", "activate", "wijk1").stdout
+    assert authenticate(store, "wijk1", "nieuw-geheim") is not None
+
+    last = mmm("user", "deactivate", "baas")
+    assert last.exit_code == 1 and "last active admin" in last.stderr
+    unknown = mmm("user", "deactivate", "niemand")
+    assert unknown.exit_code == 1 and "no user named 'niemand'" in unknown.stderr
+    assert "Traceback" not in last.output + unknown.output
+    events = store.audit_events()
+    assert list(events.loc[events["entity"] == "user", "action"]) == [
+        "create",
+        "create",
+        "reset_password",
+        "deactivate",
+        "activate",
+    ]
+    assert "geheim" not in events.to_string()
+    store.close()

@@ -103,6 +103,7 @@ def warm_up(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webmap.admin import bp as admin_bp
     from webmap.api import bp as api_bp
     from webmap.audit import bp as audit_bp
     from webmap.auth import bp as auth_bp
@@ -111,7 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from webmap.partners import bp as partners_bp
     from webmap.perimeters import bp as perimeters_bp
 
-    for bp in (auth_bp, maps_bp, perimeters_bp, partners_bp, exports_bp, api_bp, audit_bp):
+    blueprints = (auth_bp, maps_bp, perimeters_bp, partners_bp, exports_bp, api_bp, audit_bp)
+    for bp in (*blueprints, admin_bp):
         app.register_blueprint(bp)
 
 

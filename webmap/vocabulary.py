@@ -9,6 +9,7 @@ ROLE_NAMES = {
     "analyst": _l("analyst"),
     "officer": _l("neighbourhood officer"),
     "partner": _l("partner"),
+    "dpo": _l("data protection officer"),
 }
 STATUS_NAMES = {"proposed": _l("proposed"), "active": _l("active"), "archived": _l("archived")}
 DATASET_NAMES = {"perimeters": _l("Perimeters"), "counts": _l("Counts per perimeter")}

@@ -14,6 +14,7 @@ from mmm.store import open_store
 from webmap import create_app
 
 ROLE_USERS = {
+    "dpo": "privacy",
     "admin": "admin",
     "analyst": "analist",
     "officer": "wijkinspecteur",

@@ -10,18 +10,19 @@ import pytest
 from mmm.store import open_store
 
 ROUTES = {  # route → roles that get 200 (the others: 403, or 404 where noted)
-    "/map": {"admin", "analyst", "officer", "partner"},
-    "/perimeters/": {"admin", "analyst", "officer", "partner"},
+    "/map": {"admin", "analyst", "officer", "partner", "dpo"},
+    "/perimeters/": {"admin", "analyst", "officer", "partner", "dpo"},
     "/exports/": {"admin", "analyst"},
     "/exports/counts.csv?purpose=analysis": {"admin", "analyst"},
     "/exports/perimeters.geojson?purpose=analysis": {"admin", "analyst"},
     "/partners/": {"admin", "analyst", "officer", "partner"},
     "/partners/who-does-what.csv": {"admin", "analyst", "officer", "partner"},
-    "/audit/": {"admin"},
+    "/audit/": {"admin", "dpo"},
+    "/admin/users": {"admin"},
 }
 
 
-@pytest.mark.parametrize("role", ["admin", "analyst", "officer", "partner"])
+@pytest.mark.parametrize("role", ["admin", "analyst", "officer", "partner", "dpo"])
 @pytest.mark.parametrize("route", sorted(ROUTES))
 def test_route_by_role(login, role, route):
     status = login(role).get(route).status_code

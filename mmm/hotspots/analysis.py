@@ -1,0 +1,400 @@
+"""Multi-phenomenon hotspot analysis: one run over the zone grid for every phenomenon.
+
+For each phenomenon: counts per cell over the period, a quartic KDE raster, Getis-Ord Gi*
+(z, p, ArcGIS-style bins with FDR) and, for hot cells, a trend category. Across phenomena:
+per cell the number of phenomena that are significantly hot, a weighted composite score, the
+multi-phenomenon hotspot flag, candidate perimeters and (optionally) the co-location table.
+
+Definitions (the CLI and the web page show the same):
+
+- **hot** for a phenomenon: Gi* bin ≥ the level of ``confidence`` (default 95 %, bin ≥ 2), after
+  the FDR correction unless it is switched off. 95 % rather than 90 % because a cell is tested
+  once per phenomenon: the stricter level keeps chance hot cells out of the multi-phenomenon
+  count.
+- **multi-phenomenon hotspot**: a cell hot for at least ``min_hot`` phenomena (default 2).
+- **composite score**: ``sum_k w_k * max(z_k, 0) / sum_k w_k`` over the phenomena with enough
+  data, ``w_k`` the per-phenomenon weights (default 1 each; a zone sets them from its ZVP
+  priorities): the weighted mean of the positive Gi* z-scores, so that a cold spot of one
+  phenomenon does not cancel a hot spot of another.
+- **insufficient data** (a warning instead of bins; z and p are still given, all bins are 0):
+  fewer than ``min_incidents`` (20) incidents of the phenomenon in the study area, or fewer than
+  ``min_cells_with_data`` (30) cells holding one, or all cells equal (zero variance). A study area
+  of fewer than 30 cells (a zone smaller than a few cells) gives a zone-level warning and no
+  bins at all.
+
+The period: ``start``/``end`` are inclusive days. When either is given, undated incidents are
+left out; without both, all incidents count (undated ones too, as ``--period all`` does) and
+the trend quarters run from the first to the last dated incident's quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from mmm.grid import ZoneGrid, raster_counts, zone_grid
+from mmm.hotspots.candidates import candidate_perimeters
+from mmm.hotspots.colocation import CoLocationTable, colocation_quotients
+from mmm.hotspots.gistar import CONFIDENCE_BINS, GiStar, gi_star
+from mmm.hotspots.kde import KdeRaster, kde_density
+from mmm.hotspots.results import HotspotResult, HotspotWarning, PhenomenonHotspots
+from mmm.hotspots.trend import MIN_STEPS, classify_trends
+
+__all__ = [
+    "HotspotOptions",
+    "HotspotResult",
+    "HotspotWarning",
+    "PhenomenonHotspots",
+    "analyse_hotspots",
+    "in_period",
+]
+
+
+@dataclass(frozen=True)
+class HotspotOptions:
+    """Parameters of a hotspot run (hashable: usable as a cache key for rendered maps).
+
+    Attributes
+    ----------
+    cell_m
+        Cell size in metres (default 100).
+    distance_m
+        Gi* neighbourhood distance D in metres, centre to centre; ``None``: 2 cells.
+    start, end
+        First and last day (inclusive) of the period; ``None``: open.
+    phenomena
+        Phenomenon codes to analyse; empty: every phenomenon in the data.
+    min_hot
+        Hot phenomena needed for a multi-phenomenon hotspot (default 2).
+    confidence
+        90, 95 or 99: the Gi* confidence at which a cell counts as hot (default 95).
+    fdr
+        Correct the Gi* bins for the False Discovery Rate (default on, as ArcGIS).
+    weights
+        ``(code, weight)`` pairs for the composite score; phenomena not named weigh 1.
+    kde_bandwidth_m
+        KDE bandwidth in metres; ``None``: 3 cells.
+    min_incidents, min_cells_with_data
+        Below these a phenomenon gets an "insufficient data" warning instead of bins.
+    colocation
+        Also compute the co-location quotients (a Monte Carlo test: the slowest part).
+    permutations, seed
+        Monte Carlo permutations and seed of the co-location test.
+    trend_alpha
+        Significance level of the Mann-Kendall trend test.
+    split
+        A day inside the period: also measure how well the hotspots *before* it predicted the
+        incidents *from* it on (hit rate and PAI, see :mod:`mmm.hotspots.accuracy`).
+    """
+
+    cell_m: float = 100.0
+    distance_m: float | None = None
+    start: date | None = None
+    end: date | None = None
+    phenomena: tuple[str, ...] = ()
+    min_hot: int = 2
+    confidence: int = 95
+    fdr: bool = True
+    weights: tuple[tuple[str, float], ...] = ()
+    kde_bandwidth_m: float | None = None
+    min_incidents: int = 20
+    min_cells_with_data: int = 30
+    colocation: bool = False
+    permutations: int = 99
+    seed: int = 20240101
+    trend_alpha: float = 0.05
+    split: date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.cell_m > 0:
+            raise ValueError(f"the cell size must be positive, got {self.cell_m!r} m")
+        if self.distance_m is not None and not self.distance_m > 0:
+            raise ValueError(f"the Gi* distance must be positive, got {self.distance_m!r} m")
+        if self.kde_bandwidth_m is not None and not self.kde_bandwidth_m > 0:
+            raise ValueError(f"the KDE bandwidth must be positive, got {self.kde_bandwidth_m!r}")
+        if self.confidence not in CONFIDENCE_BINS:
+            raise ValueError(f"confidence must be 90, 95 or 99 (%), got {self.confidence!r}")
+        if self.min_hot < 1:
+            raise ValueError(f"--min-hot must be at least 1, got {self.min_hot}")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"the period starts ({self.start}) after it ends ({self.end})")
+        for code, weight in self.weights:
+            if not np.isfinite(weight) or weight < 0:
+                raise ValueError(f"the weight of {code!r} must be 0 or more, got {weight!r}")
+        if self.permutations < 0:
+            raise ValueError(f"permutations must be 0 or more, got {self.permutations}")
+
+    @property
+    def neighbourhood_m(self) -> float:
+        """Gi* distance D in metres (2 cells unless given)."""
+        return self.distance_m if self.distance_m is not None else 2.0 * self.cell_m
+
+    @property
+    def bandwidth_m(self) -> float:
+        """KDE bandwidth in metres (3 cells unless given)."""
+        return self.kde_bandwidth_m if self.kde_bandwidth_m is not None else 3.0 * self.cell_m
+
+    @property
+    def hot_level(self) -> int:
+        """The Gi* bin a cell needs to count as hot: 1, 2 or 3 for 90, 95 or 99 %."""
+        return CONFIDENCE_BINS[self.confidence]
+
+    def weight(self, code: str) -> float:
+        """The composite-score weight of phenomenon ``code`` (1 when not given)."""
+        return dict(self.weights).get(code, 1.0)
+
+
+def analyse_hotspots(
+    incidents: pd.DataFrame, zone: BaseGeometry, options: HotspotOptions = HotspotOptions()
+) -> HotspotResult:
+    """Run the multi-phenomenon hotspot analysis on incidents in a zone.
+
+    Parameters
+    ----------
+    incidents
+        Columns ``phenomenon``, ``occurred`` (datetime64, NaT when undated), ``x``, ``y``
+        (EPSG:31370), as ``Store.incidents()`` returns them.
+    zone
+        The zone outline (EPSG:31370): the grid's study area is the cells overlapping it.
+    options
+        See :class:`HotspotOptions`.
+
+    Returns
+    -------
+    HotspotResult
+
+    Raises
+    ------
+    ValueError
+        For an empty zone.
+    """
+    grid = zone_grid(zone, cell_m=options.cell_m)
+    frame = in_period(incidents, options.start, options.end)
+    found = sorted(str(p) for p in pd.unique(frame["phenomenon"].dropna()))
+    phenomena = sorted(set(options.phenomena)) if options.phenomena else found
+    codes = pd.Index(phenomena).get_indexer(frame["phenomenon"]).astype(np.int64)
+    x = frame["x"].to_numpy(dtype=float)
+    y = frame["y"].to_numpy(dtype=float)
+    counts = raster_counts(grid, x, y, codes, len(phenomena))
+
+    warnings: list[HotspotWarning] = []
+    if grid.n_cells < options.min_cells_with_data:
+        warnings.append(
+            HotspotWarning(
+                "small_zone",
+                f"the zone holds only {grid.n_cells} cell{'s' * (grid.n_cells != 1)} of "
+                f"{options.cell_m:g} m (fewer than {options.min_cells_with_data}): too small "
+                "for hotspot statistics; choose a smaller --cell",
+            )
+        )
+    start, end, quarters, rates = _quarterly(frame, grid, codes, len(phenomena), options)
+    if len(quarters) < MIN_STEPS:
+        warnings.append(
+            HotspotWarning(
+                "few_quarters",
+                f"the period covers {len(quarters)} quarter{'s' * (len(quarters) != 1)}: "
+                f"trends need at least {MIN_STEPS}",
+            )
+        )
+    layers = tuple(
+        _layer(
+            code,
+            counts[k],
+            rates[:, k],
+            grid,
+            options,
+            zone_ok=grid.n_cells >= options.min_cells_with_data,
+        )
+        for k, code in enumerate(phenomena)
+    )
+    warnings += [la.warning for la in layers if la.warning is not None]
+
+    hot = np.stack([la.hot for la in layers]) if layers else np.zeros((0, *grid.shape), bool)
+    hot_count = hot.sum(axis=0).astype(np.int64)
+    composite = _composite(layers, grid)
+    multi = grid.mask & (hot_count >= options.min_hot)
+    candidates = candidate_perimeters(grid, multi, hot, counts, phenomena)
+    colocation = None
+    if options.colocation:
+        colocation = _colocation(frame, grid, codes, phenomena, options)
+    return HotspotResult(
+        options=options,
+        grid=grid,
+        start=start,
+        end=end,
+        quarters=quarters,
+        layers=layers,
+        hot_count=hot_count,
+        composite=composite,
+        multi=multi,
+        candidates=candidates,
+        colocation=colocation,
+        warnings=tuple(warnings),
+    )
+
+
+def in_period(incidents: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:
+    """Incidents of the inclusive period (undated ones only when the period is fully open)."""
+    if start is None and end is None:
+        return incidents
+    occurred = pd.to_datetime(incidents["occurred"])
+    keep = occurred.notna()
+    if start is not None:
+        keep &= occurred >= pd.Timestamp(start)
+    if end is not None:
+        keep &= occurred < pd.Timestamp(end) + pd.Timedelta(days=1)
+    return incidents[keep.to_numpy()]
+
+
+def _quarterly(
+    frame: pd.DataFrame, grid: ZoneGrid, codes: np.ndarray, k: int, options: HotspotOptions
+) -> tuple[date | None, date | None, tuple[str, ...], np.ndarray]:
+    """The period's bounds, its calendar quarters and the rate per day per quarter and cell.
+
+    Returns ``(start, end, labels, rates)`` with ``rates`` of shape ``(quarters, k, rows, cols)``.
+    """
+    occurred = pd.to_datetime(frame["occurred"]).to_numpy(dtype="datetime64[D]")
+    dated = ~np.isnat(occurred)
+    start = np.datetime64(options.start, "D") if options.start else None
+    end = np.datetime64(options.end, "D") if options.end else None
+    if dated.any():
+        first_q = occurred[dated].min().astype("datetime64[M]").astype(np.int64) // 3
+        last_q = occurred[dated].max().astype("datetime64[M]").astype(np.int64) // 3
+        start = start if start is not None else np.datetime64(int(first_q) * 3, "M")
+        next_q = np.datetime64(int(last_q) * 3 + 3, "M").astype("datetime64[D]")
+        end = end if end is not None else next_q - 1
+    if start is None or end is None:
+        return None, None, (), np.zeros((0, k, *grid.shape))
+    start = start.astype("datetime64[D]")
+    end = end.astype("datetime64[D]")
+    q0 = int(start.astype("datetime64[M]").astype(np.int64) // 3)
+    q1 = int(end.astype("datetime64[M]").astype(np.int64) // 3)
+    qs = np.arange(q0, q1 + 1)
+    first = (qs * 3).astype("datetime64[M]").astype("datetime64[D]")
+    last = ((qs + 1) * 3).astype("datetime64[M]").astype("datetime64[D]") - 1
+    days = (np.minimum(last, end) - np.maximum(first, start)).astype(np.int64) + 1
+    labels = tuple(f"{1970 + q // 4}-Q{q % 4 + 1}" for q in qs)
+    quarter = np.full(len(codes), -1, dtype=np.int64)
+    quarter[dated] = occurred[dated].astype("datetime64[M]").astype(np.int64) // 3 - q0
+    ok = (quarter >= 0) & (quarter < len(qs)) & (codes >= 0)
+    label = np.where(ok, quarter * k + codes, -1)
+    x = frame["x"].to_numpy(dtype=float)
+    y = frame["y"].to_numpy(dtype=float)
+    counts = raster_counts(grid, x, y, label, len(qs) * k).reshape(len(qs), k, *grid.shape)
+    rates = counts / days[:, None, None, None]
+    return _day(start), _day(end), labels, rates
+
+
+def _day(value: np.datetime64) -> date:
+    return date(1970, 1, 1) + timedelta(days=int(value.astype("datetime64[D]").astype(np.int64)))
+
+
+def _layer(
+    code: str,
+    counts: np.ndarray,
+    rates: np.ndarray,
+    grid: ZoneGrid,
+    options: HotspotOptions,
+    *,
+    zone_ok: bool,
+) -> PhenomenonHotspots:
+    """Gi*, KDE, warnings and trends of one phenomenon."""
+    mask = grid.mask
+    incidents = int(counts[mask].sum())
+    with_data = int((counts[mask] > 0).sum())
+    gi = gi_star(
+        counts, mask, cell_m=grid.cell_m, distance_m=options.neighbourhood_m, fdr=options.fdr
+    )
+    warning = _insufficient(code, incidents, with_data, gi, options) if zone_ok else None
+    if warning is not None or not zone_ok:
+        gi = replace(gi, bins=np.zeros_like(gi.bins))
+    density = kde_density(counts, mask, cell_m=grid.cell_m, bandwidth_m=options.bandwidth_m)
+    kde = KdeRaster(code, density, options.bandwidth_m, grid.bounds, grid.transform)
+    hot = gi.bins >= options.hot_level
+    trend = np.full(mask.shape, "", dtype=object)
+    if hot.any() and len(rates) >= MIN_STEPS:
+        hot_by_step = np.stack([_hot_in(step, grid, options) for step in rates])
+        trend = classify_trends(rates, hot_by_step, hot, alpha=options.trend_alpha)
+    return PhenomenonHotspots(
+        phenomenon=code,
+        weight=options.weight(code),
+        incidents=incidents,
+        cells_with_data=with_data,
+        counts=counts,
+        gi=gi,
+        kde=kde,
+        trend=trend,
+        hot_level=options.hot_level,
+        warning=warning,
+    )
+
+
+def _hot_in(rate: np.ndarray, grid: ZoneGrid, options: HotspotOptions) -> np.ndarray:
+    """Hot cells of one quarter alone (nothing when that quarter has too little data)."""
+    if (rate[grid.mask] > 0).sum() < options.min_cells_with_data:
+        return np.zeros(grid.shape, dtype=bool)
+    gi = gi_star(
+        rate, grid.mask, cell_m=grid.cell_m, distance_m=options.neighbourhood_m, fdr=options.fdr
+    )
+    return gi.bins >= options.hot_level
+
+
+def _insufficient(
+    code: str, incidents: int, with_data: int, gi: GiStar, options: HotspotOptions
+) -> HotspotWarning | None:
+    """The insufficient-data warning of one phenomenon, or ``None`` when there is enough."""
+    if incidents == 0:
+        return HotspotWarning("no_incidents", f"{code}: no incidents in the period", code)
+    if incidents < options.min_incidents:
+        return HotspotWarning(
+            "few_incidents",
+            f"{code}: only {incidents} incident{'s' * (incidents != 1)} in the period (fewer "
+            f"than {options.min_incidents}): too few for a reliable hotspot map",
+            code,
+        )
+    if with_data < options.min_cells_with_data:
+        return HotspotWarning(
+            "few_cells",
+            f"{code}: incidents in only {with_data} cell{'s' * (with_data != 1)} (fewer than "
+            f"{options.min_cells_with_data}): too few for a reliable hotspot map",
+            code,
+        )
+    if gi.note is not None:
+        return HotspotWarning("zero_variance", f"{code}: {gi.note}", code)
+    return None
+
+
+def _composite(layers: tuple[PhenomenonHotspots, ...], grid: ZoneGrid) -> np.ndarray:
+    """Weighted mean of the positive Gi* z-scores over the phenomena with enough data."""
+    used = [la for la in layers if la.reliable and la.weight > 0]
+    total = sum(la.weight for la in used)
+    score = np.zeros(grid.shape)
+    for la in used:
+        score += la.weight * np.maximum(la.gi.z, 0.0)
+    if total > 0:
+        score /= total
+    return np.where(grid.mask, score, np.nan)
+
+
+def _colocation(
+    frame: pd.DataFrame,
+    grid: ZoneGrid,
+    codes: np.ndarray,
+    phenomena: list[str],
+    options: HotspotOptions,
+) -> CoLocationTable | None:
+    """Co-location quotients of the incidents in the study area (``None`` below 2 incidents)."""
+    x = frame["x"].to_numpy(dtype=float)
+    y = frame["y"].to_numpy(dtype=float)
+    _, _, inside = grid.locate(x, y)
+    keep = inside & (codes >= 0)
+    if keep.sum() < 2:
+        return None
+    labels = np.asarray(phenomena, dtype=object)[codes[keep]]
+    return colocation_quotients(
+        x[keep], y[keep], labels, permutations=options.permutations, seed=options.seed
+    )

@@ -1,0 +1,56 @@
+"""Run a hotspot analysis on what the store holds: the one call the CLI and the web views make."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mmm.errors import NotFound
+from mmm.hotspots.accuracy import predictive_accuracy
+from mmm.hotspots.analysis import HotspotOptions, HotspotResult, analyse_hotspots
+from mmm.store import Store
+
+
+def run_hotspots(store: Store, options: HotspotOptions | None = None) -> HotspotResult:
+    """Analyse the store's incidents over its zone (and measure hit rate and PAI on a split).
+
+    Parameters
+    ----------
+    store
+        Any store; its zone outline (or, before one is imported, the hull of the data) is the
+        study area.
+    options
+        See :class:`mmm.hotspots.analysis.HotspotOptions` (default: all defaults).
+
+    Raises
+    ------
+    NotFound
+        When the store holds neither a zone outline nor incidents.
+    ValueError
+        For a phenomenon code the store does not know, or a split day outside the period.
+    """
+    options = options or HotspotOptions()
+    zone = store.zone()
+    if zone is None:
+        raise NotFound("the store holds no zone outline and no incidents: import them first")
+    if options.phenomena:
+        known = set(store.phenomena()["code"].astype(str))
+        unknown = sorted(set(options.phenomena) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown phenomenon code{'s' * (len(unknown) > 1)} {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known)) or 'none yet'}"
+            )
+        weighted = {code for code, _ in options.weights}
+        if weighted - set(options.phenomena):
+            extra = ", ".join(sorted(weighted - set(options.phenomena)))
+            raise ValueError(f"weights given for phenomena that are not analysed: {extra}")
+    elif options.weights:
+        known = set(store.phenomena()["code"].astype(str))
+        unknown = sorted({code for code, _ in options.weights} - known)
+        if unknown:
+            raise ValueError(f"weights given for unknown phenomena: {', '.join(unknown)}")
+    incidents = store.incidents()
+    result = analyse_hotspots(incidents, zone.geometry, options)
+    if options.split is not None:
+        result = replace(result, accuracy=predictive_accuracy(incidents, zone.geometry, options))
+    return result

@@ -1,0 +1,146 @@
+"""The user admin pages: list and create users, reset a password, (de)activate — admins only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from mmm import access
+from mmm.errors import MMMError, NotFound
+from mmm.partners import partners
+from mmm.users import MIN_PASSWORD, User, add_user, get_user, list_users, reset_password, set_active
+from webmap.admin import bp
+from webmap.admin.forms import ActiveForm, NewUserForm, PasswordForm
+from webmap.auth.forms import LANGUAGE_NAMES
+from webmap.extensions import get_store
+from webmap.vocabulary import ROLE_NAMES
+
+
+@bp.before_request
+def _admins_only() -> None:
+    """Every admin route, GET and POST: 403 for anyone who may not manage users."""
+    if not access.can(current_user.user, "manage_users"):
+        abort(403)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users() -> str | Response:
+    form = _new_user_form()
+    if form.validate_on_submit():
+        try:
+            user = add_user(
+                get_store(),
+                form.name.data or "",
+                form.password.data or "",
+                role=form.role.data or "",
+                partner=form.partner.data or None,
+                language=form.language.data or "nl",
+                actor=_actor(),
+            )
+        except MMMError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("User %(name)s added.", name=user.name), "info")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+    return render_template(
+        "admin/users.html",
+        users=list_users(get_store()),
+        form=form,
+        language_names=LANGUAGE_NAMES,
+        min_password=MIN_PASSWORD,
+    )
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int) -> str:
+    target = _target(user_id)
+    return render_template(
+        "admin/user.html",
+        user=target,
+        password_form=PasswordForm(),
+        active_form=ActiveForm(active="0" if target.active else "1"),
+        is_self=target.id == current_user.user.id,
+        language_names=LANGUAGE_NAMES,
+    )
+
+
+@bp.post("/users/<int:user_id>/password")
+def password(user_id: int) -> Response:
+    target = _target(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        _attempt(
+            lambda: reset_password(
+                get_store(), target.id, form.password.data or "", actor=_actor()
+            ),
+            _("New password set for %(name)s.", name=target.name),
+        )
+    else:
+        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+    return redirect(url_for("admin.user", user_id=target.id))
+
+
+@bp.post("/users/<int:user_id>/active")
+def active(user_id: int) -> Response:
+    target = _target(user_id)
+    form = ActiveForm()
+    if form.validate_on_submit():
+        wanted = form.active.data == "1"
+        if wanted:
+            done = _("%(name)s can log in again.", name=target.name)
+        else:
+            done = _("%(name)s can no longer log in.", name=target.name)
+        _attempt(
+            lambda: set_active(
+                get_store(), target.id, wanted, actor=_actor(), actor_id=current_user.user.id
+            ),
+            done,
+        )
+    else:
+        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+    return redirect(url_for("admin.user", user_id=target.id))
+
+
+def _new_user_form() -> NewUserForm:
+    """The create form, with translated role and language names and the active organisations."""
+    form = NewUserForm()
+    form.role.choices = [(code, str(name)) for code, name in ROLE_NAMES.items()]
+    form.language.choices = list(LANGUAGE_NAMES.items())
+    table = partners(get_store())
+    form.partner.choices = [("", "—"), *table.loc[table["active"] == 1, "name"]]
+    return form
+
+
+def _target(user_id: int) -> User:
+    try:
+        return get_user(get_store(), user_id)
+    except NotFound:
+        abort(404)
+
+
+def _actor() -> str:
+    return f"web:{current_user.user.name}"
+
+
+def _attempt(change: Callable[[], object], done: str) -> None:
+    """Run one store change; a refusal becomes a message and the store stays as it was."""
+    try:
+        change()
+    except MMMError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(done, "info")
+
+
+def _errors(form: FlaskForm) -> str:
+    return "; ".join(
+        f"{form[name].label.text}: {', '.join(map(str, errs))}"
+        for name, errs in form.errors.items()
+    )
