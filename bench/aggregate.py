@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from machine import cpu_model  # bench/machine.py (scripts run from bench/)
 
 from mmm.aggregate import count_incidents
 from mmm.imports import IncidentColumns, import_incident_source, import_incidents
@@ -370,17 +371,6 @@ def machine_lines() -> list[str]:
         f"geopandas {gpd.__version__}, pyogrio {pyogrio.__version__} "
         f"(GDAL {pyogrio.__gdal_version_string__})",
     ]
-
-
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo (or what ``platform`` knows)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def format_table(rows: list[tuple[str, str, str]]) -> str:

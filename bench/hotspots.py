@@ -39,10 +39,10 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import scipy
+from machine import cpu_model  # bench/machine.py (scripts run from bench/)
 
 from mmm.hotspots import gi_star
 
@@ -140,17 +140,6 @@ def machine_lines() -> list[str]:
         f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
         + pysal,
     ]
-
-
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo (or what ``platform`` knows)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

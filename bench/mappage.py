@@ -73,6 +73,7 @@ import folium
 import numpy as np
 import pandas as pd
 import shapely
+from machine import cpu_model  # bench/machine.py (scripts run from bench/)
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pyproj import Transformer
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -654,17 +655,6 @@ def machine_lines(browser_version: str) -> list[str]:
         f"browser: Chromium {browser_version} ({CHROMIUM}, headless), "
         f"playwright {version('playwright')}, {leaflet_version()} (vendored)",
     ]
-
-
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo (or what ``platform`` knows)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def memory_gb() -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import esda.getisord as esda_getisord  # noqa: E402  (the reference: a test dependency)
+import libpysal.weights as libpysal_weights  # noqa: E402
 import numpy as np
 import pytest
 from scipy import stats
@@ -11,9 +13,6 @@ from scipy import stats
 from mmm.demo import build_demo
 from mmm.grid import raster_counts, zone_grid
 from mmm.hotspots.gistar import benjamini_hochberg, distance_band, gi_bins, gi_star
-
-esda_getisord = pytest.importorskip("esda.getisord")
-libpysal_weights = pytest.importorskip("libpysal.weights")
 
 
 def _esda(values: np.ndarray, mask: np.ndarray, cell_m: float, distance_m: float):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from mmm import access
@@ -18,6 +15,7 @@ from webmap.admin import bp
 from webmap.admin.forms import ActiveForm, NewUserForm, PasswordForm
 from webmap.auth.forms import LANGUAGE_NAMES
 from webmap.extensions import get_store
+from webmap.flashing import actor, attempt, form_errors
 from webmap.vocabulary import ROLE_NAMES
 
 
@@ -40,7 +38,7 @@ def users() -> str | Response:
                 role=form.role.data or "",
                 partner=form.partner.data or None,
                 language=form.language.data or "nl",
-                actor=_actor(),
+                actor=actor(),
             )
         except MMMError as exc:
             flash(str(exc), "error")
@@ -48,7 +46,7 @@ def users() -> str | Response:
             flash(_("User %(name)s added.", name=user.name), "info")
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
-        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
     return render_template(
         "admin/users.html",
         users=list_users(get_store()),
@@ -76,14 +74,12 @@ def password(user_id: int) -> Response:
     target = _target(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        _attempt(
-            lambda: reset_password(
-                get_store(), target.id, form.password.data or "", actor=_actor()
-            ),
+        attempt(
+            lambda: reset_password(get_store(), target.id, form.password.data or "", actor=actor()),
             _("New password set for %(name)s.", name=target.name),
         )
     else:
-        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
     return redirect(url_for("admin.user", user_id=target.id))
 
 
@@ -97,14 +93,14 @@ def active(user_id: int) -> Response:
             done = _("%(name)s can log in again.", name=target.name)
         else:
             done = _("%(name)s can no longer log in.", name=target.name)
-        _attempt(
+        attempt(
             lambda: set_active(
-                get_store(), target.id, wanted, actor=_actor(), actor_id=current_user.user.id
+                get_store(), target.id, wanted, actor=actor(), actor_id=current_user.user.id
             ),
             done,
         )
     else:
-        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
     return redirect(url_for("admin.user", user_id=target.id))
 
 
@@ -123,24 +119,3 @@ def _target(user_id: int) -> User:
         return get_user(get_store(), user_id)
     except NotFound:
         abort(404)
-
-
-def _actor() -> str:
-    return f"web:{current_user.user.name}"
-
-
-def _attempt(change: Callable[[], object], done: str) -> None:
-    """Run one store change; a refusal becomes a message and the store stays as it was."""
-    try:
-        change()
-    except MMMError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(done, "info")
-
-
-def _errors(form: FlaskForm) -> str:
-    return "; ".join(
-        f"{form[name].label.text}: {', '.join(map(str, errs))}"
-        for name, errs in form.errors.items()
-    )

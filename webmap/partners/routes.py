@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 import pandas as pd
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from mmm import access
-from mmm.errors import MMMError
 from mmm.labels import phenomenon_labels
 from mmm.partners import (
     add_partner,
@@ -25,6 +22,7 @@ from mmm.partners import (
     who_does_what,
 )
 from webmap.extensions import current_scope, get_store
+from webmap.flashing import actor, attempt, form_errors
 from webmap.partners import bp
 from webmap.partners.forms import RESPONSIBILITY_NAMES, AssignForm, PartnerForm, UnassignForm
 
@@ -36,10 +34,6 @@ CSV_COLUMNS = [
     "responsibility",
     "description",
 ]
-
-
-def _actor() -> str:
-    return f"web:{current_user.user.name}"
 
 
 def _visible() -> tuple[pd.DataFrame, list[str], dict[str, str]]:
@@ -99,18 +93,18 @@ def add() -> Response:
     form = PartnerForm()
     form.type.choices = partner_types(get_store())
     if form.validate_on_submit():
-        _attempt(
+        attempt(
             lambda: add_partner(
                 get_store(),
                 form.name.data or "",
                 type=form.type.data or "",
                 contact=form.contact.data or "",
-                actor=_actor(),
+                actor=actor(),
             ),
             _("Partner added."),
         )
     else:
-        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
     return redirect(url_for("partners.index"))
 
 
@@ -124,7 +118,7 @@ def add_assignment() -> Response:
     form.perimeter.choices = names
     form.phenomenon.choices = list(phenomena)
     if form.validate_on_submit():
-        _attempt(
+        attempt(
             lambda: assign(
                 get_store(),
                 form.partner.data or "",
@@ -132,12 +126,12 @@ def add_assignment() -> Response:
                 phenomenon=form.phenomenon.data or "",
                 responsibility=form.responsibility.data or "",
                 description=form.description.data or "",
-                actor=_actor(),
+                actor=actor(),
             ),
             _("Assignment saved."),
         )
     else:
-        flash(_("Check the form: %(errors)s", errors=_errors(form)), "error")
+        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
     return redirect(url_for("partners.index"))
 
 
@@ -147,30 +141,14 @@ def remove_assignment() -> Response:
         abort(403)
     form = UnassignForm()
     if form.validate_on_submit():
-        _attempt(
+        attempt(
             lambda: unassign(
                 get_store(),
                 form.partner.data or "",
                 perimeter=form.perimeter.data or "",
                 phenomenon=form.phenomenon.data or "",
-                actor=_actor(),
+                actor=actor(),
             ),
             _("Assignment removed."),
         )
     return redirect(url_for("partners.index"))
-
-
-def _attempt(change: Callable[[], object], done: str) -> None:
-    """Run one store change; a refusal becomes a message and the store stays as it was."""
-    try:
-        change()
-    except MMMError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(done, "info")
-
-
-def _errors(form: FlaskForm) -> str:
-    return "; ".join(
-        f"{form[name].label.text}: {', '.join(errs)}" for name, errs in form.errors.items()
-    )
