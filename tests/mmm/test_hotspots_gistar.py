@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import warnings
 
-import esda.getisord as esda_getisord  # noqa: E402  (the reference: a test dependency)
-import libpysal.weights as libpysal_weights  # noqa: E402
+import esda.getisord as esda_getisord  # the reference (a test dependency)
+import libpysal.weights as libpysal_weights
 import numpy as np
 import pytest
 from scipy import stats
