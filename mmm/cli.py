@@ -547,11 +547,13 @@ def main() -> None:
     cli(prog_name="mmm")
 
 
-def _register_hotspots() -> None:
-    """``mmm hotspots`` lives in its own module (it is a large command)."""
+def _register_commands() -> None:
+    """``mmm hotspots`` and ``mmm evaluate`` live in their own modules (large commands)."""
+    from mmm.evaluate_cli import evaluate
     from mmm.hotspots_cli import hotspots
 
     cli.add_command(hotspots)
+    cli.add_command(evaluate)
 
 
-_register_hotspots()
+_register_commands()
