@@ -23,6 +23,7 @@ RULES: dict[str, frozenset[str]] = {
     "view_perimeter": frozenset({"admin", "analyst", "officer", "partner", "dpo"}),
     "view_incidents": frozenset({"admin", "analyst", "officer"}),
     "view_grid": frozenset({"admin", "analyst", "officer"}),
+    "view_hotspots": frozenset({"admin", "analyst", "officer"}),
     "view_assignments": frozenset({"admin", "analyst", "officer", "partner"}),
     "export": frozenset({"admin", "analyst"}),
     "manage_partners": frozenset({"admin"}),

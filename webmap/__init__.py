@@ -108,12 +108,13 @@ def _register_blueprints(app: Flask) -> None:
     from webmap.audit import bp as audit_bp
     from webmap.auth import bp as auth_bp
     from webmap.exports import bp as exports_bp
+    from webmap.hotspots import bp as hotspots_bp
     from webmap.maps import bp as maps_bp
     from webmap.partners import bp as partners_bp
     from webmap.perimeters import bp as perimeters_bp
 
     blueprints = (auth_bp, maps_bp, perimeters_bp, partners_bp, exports_bp, api_bp, audit_bp)
-    for bp in (*blueprints, admin_bp):
+    for bp in (*blueprints, admin_bp, hotspots_bp):
         app.register_blueprint(bp)
 
 

@@ -68,7 +68,14 @@ def test_language_is_remembered(store):
         ("analyst", set(access.RULES) - {"manage_partners", "manage_users", "view_audit"}),
         (
             "officer",
-            {"view_map", "view_perimeter", "view_incidents", "view_grid", "view_assignments"},
+            {
+                "view_map",
+                "view_perimeter",
+                "view_incidents",
+                "view_grid",
+                "view_assignments",
+                "view_hotspots",
+            },
         ),
         ("partner", {"view_map", "view_perimeter", "view_assignments"}),
     ],

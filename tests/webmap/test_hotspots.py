@@ -1,0 +1,146 @@
+"""The hotspot page: who sees it, its parameters, the cache and the audited downloads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask import Flask
+
+from mmm.hotspots import HotspotOptions
+from mmm.store import open_store
+from tests.webmap.pages import foreign_urls
+from webmap import create_app
+
+
+@pytest.fixture(scope="module")
+def app(demo_store_url: str) -> Flask:
+    """The demo app with the hotspot blueprint (registered here until create_app does it)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "MMM_STORE": demo_store_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    if "hotspots" not in app.blueprints:
+        from webmap.hotspots import bp
+
+        app.register_blueprint(bp)
+    return app
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst", "officer"])
+def test_staff_see_the_map_and_the_fdr_note(login, role):
+    response = login(role).get("/hotspots")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "window.mmmHotspots" in page and "L.imageOverlay(" in page  # the map and its rasters
+    assert 'class="fdr-note"' in page
+    assert "Kandidaat 1" in page  # a candidate perimeter, in the map and in the table
+    assert 'data-cell="100mE' in page  # the multi-phenomenon hotspot table
+    assert foreign_urls(page) == []
+    assert len(page.encode()) < 2_000_000
+    downloads = "/hotspots/cells.geojson" in page
+    assert downloads == (role in {"admin", "analyst"})
+
+
+@pytest.mark.parametrize("role", ["partner", "dpo"])
+def test_partners_and_the_dpo_may_not(login, role):
+    client = login(role)
+    assert client.get("/hotspots").status_code == 403
+    assert client.get("/hotspots/candidates.geojson?purpose=analysis").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cell=20",
+        "cell=abc",
+        "cell=nan",
+        "cell=100&distance=50",
+        "cell=100&distance=9000",
+        "min_hot=0",
+        "min_hot=9",
+        "min_hot=1.5",
+        "phenomenon=drugs&min_hot=2",
+        "phenomenon=nonsense",
+        "w_drugs=-1",
+        "w_drugs=x",
+        "fdr=maybe",
+        "confidence=80",
+        "from=2025-13",
+        "from=2025-06&to=2025-01",
+    ],
+)
+def test_bad_parameters_get_a_400_with_a_message(login, query):
+    response = login("analyst").get(f"/hotspots?{query}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert '<p class="error">' in page and "Traceback" not in page
+
+
+def test_parameters_show_in_the_form_and_change_the_run(login):
+    client = login("analyst")
+    query = (
+        "cell=200&distance=400&from=2025-01&to=2025-06&phenomenon=drugs&phenomenon=vandalism"
+        "&phenomenon=street_robbery&min_hot=2&w_drugs=2&fdr=0&confidence=99&colocation=1"
+    )
+    response = client.get(f"/hotspots?{query}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'name="cell" value="200"' in page and 'name="distance" value="400"' in page
+    assert "<option selected>2025-01</option>" in page
+    assert "<option selected>2025-06</option>" in page
+    assert 'value="drugs" checked' in page and 'value="burglary_dwelling" >' in page
+    assert 'name="w_drugs" value="2"' in page
+    assert '<option value="0" selected>' in page and '<option value="99" selected>' in page
+    assert 'class="data clq"' in page  # the co-location table was asked for
+    assert "2025-01-01 – 2025-06-30" in page
+    assert '<ul class="warnings"' in page  # two quarters: too short for trends, and it says so
+    assert 'class="fdr-note"' in page
+    hidden = 'name="phenomenon" value="vandalism"'
+    assert page.count(hidden) == 2  # the checkbox, and the downloads' hidden copy
+
+
+def test_results_are_cached_per_data_version_and_parameters(app, login):
+    from webmap.extensions import get_store
+    from webmap.hotspots.routes import cached_result
+
+    with app.app_context():
+        store = get_store()
+        options = HotspotOptions(cell_m=150.0)
+        first = cached_result(store, options)
+        assert cached_result(store, HotspotOptions(cell_m=150.0)) is first
+        assert cached_result(store, HotspotOptions(cell_m=150.0, min_hot=3)) is not first
+    client = login("officer")
+    client.get("/hotspots?cell=150")
+    size = len(app.extensions["mmm_hotspots"])
+    assert client.get("/hotspots?cell=150").status_code == 200
+    assert len(app.extensions["mmm_hotspots"]) == size  # the reload ran nothing new
+
+
+def test_downloads_need_a_purpose_and_are_audited(app, login, demo_store_url):
+    client = login("analyst")
+    assert client.get("/hotspots/candidates.geojson").status_code == 400
+    assert client.get("/hotspots/nonsense.geojson?purpose=analysis").status_code == 404
+    assert login("officer").get("/hotspots/cells.csv?purpose=analysis").status_code == 403
+    response = client.get("/hotspots/candidates.geojson?purpose=meeting&from=2025-01&to=2025-12")
+    assert response.status_code == 200
+    doc = json.loads(response.data)
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) >= 1
+    props = doc["features"][0]["properties"]
+    assert props["name"] == "Kandidaat 1" and props["n_phenomena"] >= 2
+    lon, lat = doc["features"][0]["geometry"]["coordinates"][0][0][:2]
+    assert 2.5 < lon < 6.5 and 49.4 < lat < 51.6
+    cells = client.get("/hotspots/cells.csv?purpose=analysis&cell=200&phenomenon=drugs&min_hot=1")
+    assert cells.status_code == 200
+    header = cells.get_data(as_text=True).splitlines()[0].split(",")
+    assert {"phenomenon", "count", "gi_z", "gi_p", "gi_bin", "wkt"} <= set(header)
+    store = open_store(demo_store_url)
+    events = store.audit_events()
+    store.close()
+    last = events[events["action"] == "export"].iloc[-1]
+    assert last["entity"] == "hotspot_cells" and last["actor"] == "web:analist"
+    assert "analysis" in str(last["detail"])

@@ -1,0 +1,151 @@
+"""Hotspot views: the map page, and downloads of its cells and candidate perimeters."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, render_template, request, send_file
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from mmm import access
+from mmm.audit import PURPOSES
+from mmm.export import WRITERS
+from mmm.hotspot_map import colocation_matrix, hotspot_map, hotspot_rows, warning_messages
+from mmm.hotspots import HotspotOptions, HotspotResult, run_hotspots
+from mmm.labels import phenomenon_labels
+from mmm.overview import available_months
+from mmm.store import Store
+from mmm.users import User
+from webmap.extensions import get_store
+from webmap.folium_page import assets, parts, tiles_url
+from webmap.hotspots import bp
+from webmap.hotspots.forms import (
+    CELL_CHOICES,
+    HotspotForm,
+    InvalidParameter,
+    month_choices,
+    parse_form,
+)
+from webmap.vocabulary import purpose_names
+
+#: Hotspot runs kept per app, the least recently used dropped first.
+CACHE_SIZE = 8
+DOWNLOADS = ("cells", "candidates")
+MIMETYPES = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "text/csv",
+}
+_lock = threading.Lock()
+
+
+def may_view(user: User) -> bool:
+    """Whether ``user`` may see the hotspot page: not partners nor the DPO (see mmm.access)."""
+    return access.can(user, "view_hotspots")
+
+
+def cached_result(store: Store, options: HotspotOptions) -> HotspotResult:
+    """:func:`run_hotspots`, remembered per (data version, options) in a small per-app LRU.
+
+    A page reloaded in a meeting, or a download of what the page shows, costs no new run; a new
+    import changes the data version and so the key.
+    """
+    cache: OrderedDict[Any, HotspotResult] = current_app.extensions.setdefault(
+        "mmm_hotspots", OrderedDict()
+    )
+    key = (store.data_version(), options)
+    with _lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    result = run_hotspots(store, options)
+    with _lock:
+        cache[key] = result
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return result
+
+
+def _run(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, HotspotResult, list[str]]:
+    """Parse the query and run (or recall) the analysis; :class:`InvalidParameter` on bad input."""
+    months = available_months(store.incidents())
+    form = parse_form(request.args, codes=list(labels), months=months)
+    try:
+        return form, cached_result(store, form.options()), months
+    except ValueError as error:  # the core's own check (rare: the form checks first)
+        raise InvalidParameter(str(error)) from None
+
+
+@bp.get("/hotspots")
+def index() -> str | tuple[str, int]:
+    user = current_user.user
+    if not may_view(user):
+        abort(403)
+    store = get_store()
+    zone = store.zone()
+    if zone is None:
+        return render_template("maps/empty.html"), 404
+    labels = phenomenon_labels(store, str(get_locale()))
+    try:
+        form, result, months = _run(store, labels)
+    except InvalidParameter as error:
+        return render_template("hotspots/invalid.html", message=str(error)), 400
+    fmap = hotspot_map(
+        result=result,
+        zone=zone.geometry,
+        perimeters=store.perimeters(),
+        phenomena=labels,
+        assets=assets(),
+        tiles_url=tiles_url(),
+        translate=_,
+        presentation=form.presentation,
+    )
+    return render_template(
+        "hotspots/index.html",
+        form=form,
+        result=result,
+        map=parts(fmap),
+        labels=labels,
+        months=month_choices(months, form.period),
+        cell_choices=CELL_CHOICES,
+        warnings=warning_messages(result, labels, _),
+        rows=hotspot_rows(result, labels, _),
+        colocation=colocation_matrix(result, labels),
+        may_export=access.can(user, "export"),
+        purposes=purpose_names(),
+    )
+
+
+@bp.get("/hotspots/<what>.<fmt>")
+def download(what: str, fmt: str) -> Response:
+    user = current_user.user
+    if not (may_view(user) and access.can(user, "export")):
+        abort(403)
+    if what not in DOWNLOADS or fmt not in MIMETYPES:
+        abort(404)
+    purpose = request.args.get("purpose")
+    if purpose not in PURPOSES:
+        abort(400, _("Choose why you download this data (the purpose is logged)."))
+    store = get_store()
+    try:
+        form, result, _months = _run(store, phenomenon_labels(store, str(get_locale())))
+    except InvalidParameter as error:
+        abort(400, str(error))
+    table = result.cells() if what == "cells" else result.candidates
+    name = f"hotspot_{what}.{fmt}"
+    with tempfile.TemporaryDirectory() as tmp:
+        data = WRITERS[fmt](table, Path(tmp) / name, f"hotspot_{what}").read_bytes()
+    detail = {"purpose": purpose, "file": name, "rows": len(table)}
+    detail |= {"from": form.period.first, "to": form.period.last, "cell_m": form.cell_m}
+    store.record(f"web:{user.name}", "export", f"hotspot_{what}", "", detail)
+    return send_file(
+        io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name
+    )
