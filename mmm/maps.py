@@ -99,9 +99,20 @@ class Assets:
 
 # -- building blocks ---------------------------------------------------------------------------
 def _json(value: Any) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    """Compact JSON that is safe inside a ``<script>`` element and inside a Jinja template.
+
+    No ``</script>`` or ``<!--``; and no ``{{``, ``{%`` or ``{#``: branca renders each element's
+    script as a Jinja template, so a perimeter named ``{{ … }}`` would otherwise be evaluated
+    on the server. ``\\u007b`` and friends are the same characters to JavaScript.
+    """
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+
+def _unbrace(text: str) -> str:
+    """A name that cannot open a Jinja tag: an invisible zero-width space after each "{"."""
+    return text.replace("{", "{\u200b")
 
 
 @cache
@@ -152,7 +163,7 @@ class _JsLayer(Layer):
     )
 
     def __init__(self, expression: str, name: str, *, overlay: bool, show: bool) -> None:
-        super().__init__(name=html.escape(name), overlay=overlay, control=True, show=show)
+        super().__init__(name=_unbrace(html.escape(name)), overlay=overlay, control=True, show=show)
         self._name = "MmmLayer"
         self.expression = expression
 

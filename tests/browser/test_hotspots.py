@@ -2,39 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-from werkzeug.serving import make_server
-
-from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
-from mmm.store import open_store
+from mmm.demo import DEMO_PASSWORD
 from tests.browser.conftest import ARTIFACTS
-from webmap import create_app
-
-
-@pytest.fixture(scope="module")
-def hotspot_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A live app with the hotspot blueprint (registered here until create_app does it)."""
-    path = Path(tmp_path_factory.mktemp("hotspots")) / "demo.sqlite"
-    store = open_store(f"sqlite:///{path}")
-    load_demo(store)
-    add_demo_partners(store)
-    add_demo_users(store)
-    store.close()
-    app = create_app({"MMM_STORE": f"sqlite:///{path}", "SECRET_KEY": "browser-tests"})
-    if "hotspots" not in app.blueprints:
-        from webmap.hotspots import bp
-
-        app.register_blueprint(bp)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def _log_in(tab, url: str) -> None:
@@ -46,11 +17,11 @@ def _log_in(tab, url: str) -> None:
     tab.wait_for_url(f"{url}/hotspots")
 
 
-def test_multi_phenomenon_hotspots_are_drawn_and_explained(page, hotspot_url):
+def test_multi_phenomenon_hotspots_are_drawn_and_explained(page, live_url):
     tab, problems = page
     hosts = set()
     tab.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
-    _log_in(tab, hotspot_url)
+    _log_in(tab, live_url)
     tab.wait_for_selector(".leaflet-pane canvas")
     assert tab.locator(".mmm-legend").inner_text().count("\n") >= 3  # classes of the legend
     cells = tab.evaluate("window.mmmHotspots.multi.getLayers().length")
@@ -83,16 +54,20 @@ def test_multi_phenomenon_hotspots_are_drawn_and_explained(page, hotspot_url):
     popup.wait_for()
     assert "z" in popup.inner_text()
 
-    # Switch to the drugs Gi* layer and to a KDE raster: the legend follows.
+    # Switch to the drugs Gi* layer (radio 0: multi, 1…8: Gi*, 9…16: KDE, phenomena by code:
+    # burglary_dwelling, drugs, …) and to its KDE raster: the legend follows.
     tab.evaluate("() => { window.mmmHotspots.map.closePopup(); window.mmmHotspots.home(); }")
+    legend = tab.locator(".mmm-legend h4").first
+    multi_title = legend.inner_text()
+    radios = tab.locator(".leaflet-control-layers-base label")
     tab.locator(".leaflet-control-layers").hover()
-    tab.locator(".leaflet-control-layers-base label", has_text="Gi*").nth(1).click()
-    assert "Gi*" in tab.locator(".mmm-legend").inner_text()
-    tab.locator(".leaflet-control-layers-base label", has_text="Drugs").nth(1).click()
+    radios.nth(2).click()
+    assert legend.inner_text() != multi_title and "Drugs" in legend.inner_text()
+    radios.nth(1 + 8 + 1).click()
     tab.wait_for_selector("img.leaflet-image-layer")
-    assert "km²" in tab.locator(".mmm-legend").inner_text()
+    assert tab.locator(".mmm-legend .mmm-ramp").count() == 1 and "Drugs" in legend.inner_text()
     tab.screenshot(path=str(ARTIFACTS / "hotspots-kde.png"))
-    tab.locator(".leaflet-control-layers-base label").first.click()
-    assert tab.locator(".mmm-legend h4").first.inner_text() == "Multi-phenomenon hotspots"
-    assert hosts == {urlsplit(hotspot_url).netloc}
+    radios.first.click()
+    assert legend.inner_text() == multi_title
+    assert hosts == {urlsplit(live_url).netloc}
     assert problems == []

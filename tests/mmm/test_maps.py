@@ -292,3 +292,19 @@ def test_every_asset_url_is_a_file_tools_vendor_copies() -> None:
 def test_importing_maps_leaves_flask_out() -> None:
     code = "import sys, mmm.maps, mmm.grid; sys.exit(1 if 'flask' in sys.modules else 0)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_names_are_never_evaluated_as_templates() -> None:
+    """branca renders scripts as Jinja templates: a name with "{{ }}" must stay text."""
+    zone = box(0, 0, 1000, 1000)
+    perimeters = gpd.GeoDataFrame(
+        {"id": [1], "name": ["X{{ 7*7 }}Y"]}, geometry=[box(100, 100, 400, 400)], crs=31370
+    )
+    empty = pd.DataFrame(columns=["perimeter", "phenomenon", "period", "count"])
+    grid = gpd.GeoDataFrame({"cell": []}, geometry=[], crs=31370)
+    fmap = maps.zone_map(
+        zone=zone, perimeters=perimeters, current=empty, previous=empty, grid=grid,
+        phenomena={"drugs": "A{{ 6*7 }}B"}, selected=None, assets=ASSETS,
+    )  # fmt: skip
+    page = fmap.get_root().render()
+    assert "X49Y" not in page and "A42B" not in page

@@ -5,30 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from flask import Flask
 
 from mmm.hotspots import HotspotOptions
 from mmm.store import open_store
 from tests.webmap.pages import foreign_urls
-from webmap import create_app
-
-
-@pytest.fixture(scope="module")
-def app(demo_store_url: str) -> Flask:
-    """The demo app with the hotspot blueprint (registered here until create_app does it)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "MMM_STORE": demo_store_url,
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
-    if "hotspots" not in app.blueprints:
-        from webmap.hotspots import bp
-
-        app.register_blueprint(bp)
-    return app
 
 
 @pytest.mark.parametrize("role", ["admin", "analyst", "officer"])

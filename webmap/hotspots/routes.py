@@ -23,7 +23,6 @@ from mmm.hotspots import HotspotOptions, HotspotResult, run_hotspots
 from mmm.labels import phenomenon_labels
 from mmm.overview import available_months
 from mmm.store import Store
-from mmm.users import User
 from webmap.extensions import get_store
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.hotspots import bp
@@ -45,11 +44,6 @@ MIMETYPES = {
     "csv": "text/csv",
 }
 _lock = threading.Lock()
-
-
-def may_view(user: User) -> bool:
-    """Whether ``user`` may see the hotspot page: not partners nor the DPO (see mmm.access)."""
-    return access.can(user, "view_hotspots")
 
 
 def cached_result(store: Store, options: HotspotOptions) -> HotspotResult:
@@ -87,7 +81,8 @@ def _run(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, HotspotResu
 @bp.get("/hotspots")
 def index() -> str | tuple[str, int]:
     user = current_user.user
-    if not may_view(user):
+    # Not partners nor the DPO: hot cells show where incidents are, outside any perimeter.
+    if not access.can(user, "view_hotspots"):
         abort(403)
     store = get_store()
     zone = store.zone()
@@ -127,7 +122,7 @@ def index() -> str | tuple[str, int]:
 @bp.get("/hotspots/<what>.<fmt>")
 def download(what: str, fmt: str) -> Response:
     user = current_user.user
-    if not (may_view(user) and access.can(user, "export")):
+    if not (access.can(user, "view_hotspots") and access.can(user, "export")):
         abort(403)
     if what not in DOWNLOADS or fmt not in MIMETYPES:
         abort(404)
