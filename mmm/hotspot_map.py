@@ -55,6 +55,7 @@ from mmm.maps import (
     _lonlat,
     _same,
     _Script,
+    _unbrace,
     _web,
 )
 
@@ -154,21 +155,6 @@ def _raster_bounds(bounds: tuple[float, float, float, float]) -> list[list[float
 # branca renders each element's script, then compiles that output once more as a Jinja template
 # (``MacroElement.render`` → ``Element(script)``): a "{{", "{%" or "{#" coming from the data (a
 # phenomenon label, a perimeter name) would be *evaluated on the server*. Two guards:
-def _script_json(value: Any) -> str:
-    """:func:`mmm.maps._json` with Jinja's opening delimiters broken up.
-
-    Outside strings, JSON never holds "{{", "{%" or "{#"; inside a string, ``\\u007b``, ``\\u0025``
-    and ``\\u0023`` are the same characters to JavaScript.
-    """
-    text = _json(value)
-    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
-
-
-def _unbrace(text: str) -> str:
-    """A layer name that cannot open a Jinja tag: an invisible zero-width space after each "{"."""
-    return text.replace("{", "{\u200b")
-
-
 # -- texts -------------------------------------------------------------------------------------
 def _metres(value: float) -> str:
     return np.format_float_positional(round(float(value), 1), trim="-")
@@ -579,12 +565,12 @@ def hotspot_map(
     }  # fmt: skip
     ns = f"mmm_{fmap.get_name()}"
     code = _SCRIPT.replace("__NS__", ns).replace("__MAP__", fmap.get_name())
-    fmap.add_child(_Script(code.replace("__DATA__", _script_json(data))))
+    fmap.add_child(_Script(code.replace("__DATA__", _json(data))))
     fmap.add_child(
         _JsLayer(f"{ns}.multi", _("Multi-phenomenon hotspots"), overlay=False, show=True)
     )
     for k, (la, label) in enumerate(zip(result.layers, labels, strict=True)):
-        name = _("Gi*: %(phenomenon)s") % {"phenomenon": _unbrace(label)}
+        name = _("Gi*: %(phenomenon)s") % {"phenomenon": label}  # _JsLayer unbraces it
         if la.warning is not None:
             name += " (" + _("insufficient data") + ")"
         fmap.add_child(_JsLayer(f"{ns}.gi[{k}]", name, overlay=False, show=False))
@@ -601,7 +587,7 @@ def hotspot_map(
         )
         fmap.add_child(overlay)
         overlays.append((overlay.get_name(), _kde_legend(la, label, _)))
-    register = ",".join(f"[{name},{_script_json(legend)}]" for name, legend in overlays)
+    register = ",".join(f"[{name},{_json(legend)}]" for name, legend in overlays)
     fmap.add_child(_Script(f"{ns}.rasters([{register}]);"))
     fmap.add_child(
         _JsLayer(f"{ns}.candidateLayer", _("Candidate perimeters"), overlay=True, show=True)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from mmm.demo import add_demo_partners, add_demo_users, load_demo
+from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
 from mmm.store import open_store
 from webmap import create_app
 
@@ -77,3 +77,13 @@ def page(browser: Browser) -> Iterator[tuple[Page, Problems]]:
     )
     yield tab, problems
     context.close()
+
+
+def log_in(tab: Page, live_url: str, path: str = "/map", name: str = "analist") -> None:
+    """Open ``path``, get sent to the login page, log in, and land back on ``path``."""
+    tab.goto(f"{live_url}{path}")
+    assert "/login" in tab.url
+    tab.fill("#name", name)
+    tab.fill("#password", DEMO_PASSWORD)
+    tab.click("#submit")
+    tab.wait_for_url(f"{live_url}{path}")

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from mmm.demo import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS
-
-
-def _log_in(tab, url: str) -> None:
-    tab.goto(f"{url}/hotspots")
-    assert "/login" in tab.url
-    tab.fill("#name", "analist")
-    tab.fill("#password", DEMO_PASSWORD)
-    tab.click("#submit")
-    tab.wait_for_url(f"{url}/hotspots")
+from tests.browser.conftest import ARTIFACTS, log_in
 
 
 def test_multi_phenomenon_hotspots_are_drawn_and_explained(page, live_url):
     tab, problems = page
     hosts = set()
     tab.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
-    _log_in(tab, live_url)
+    log_in(tab, live_url, "/hotspots")
     tab.wait_for_selector(".leaflet-pane canvas")
     assert tab.locator(".mmm-legend").inner_text().count("\n") >= 3  # classes of the legend
     cells = tab.evaluate("window.mmmHotspots.multi.getLayers().length")

@@ -5,24 +5,14 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from mmm.demo import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS
-
-
-def _log_in(tab, live_url: str, name: str = "analist") -> None:
-    tab.goto(f"{live_url}/map")
-    assert "/login" in tab.url
-    tab.fill("#name", name)
-    tab.fill("#password", DEMO_PASSWORD)
-    tab.click("#submit")
-    tab.wait_for_url(f"{live_url}/map")
+from tests.browser.conftest import ARTIFACTS, log_in
 
 
 def test_zone_map_draws_switches_and_stays_on_this_host(page, live_url):
     tab, problems = page
     hosts = set()
     tab.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
-    _log_in(tab, live_url)
+    log_in(tab, live_url)
     tab.wait_for_selector(".leaflet-overlay-pane path")
     assert tab.locator(".leaflet-pane path.leaflet-interactive").count() >= 10  # perimeters
     assert tab.locator(".leaflet-pane canvas").count() >= 1  # the grid, drawn on a canvas
@@ -46,7 +36,7 @@ def test_zone_map_draws_switches_and_stays_on_this_host(page, live_url):
 
 def test_perimeter_page_chart_and_points(page, live_url):
     tab, problems = page
-    _log_in(tab, live_url, "wijkinspecteur")
+    log_in(tab, live_url, name="wijkinspecteur")
     tab.click("text=Perimeters") if tab.locator("text=Perimeters").count() else tab.click(
         "header nav a:nth-child(2)"
     )
@@ -63,7 +53,7 @@ def test_perimeter_page_chart_and_points(page, live_url):
 
 def test_download_geojson_from_the_exports_page(page, live_url, tmp_path):
     tab, problems = page
-    _log_in(tab, live_url)
+    log_in(tab, live_url)
     tab.goto(f"{live_url}/exports/")
     tab.select_option("select[name=purpose]", "meeting")
     with tab.expect_download() as info:
