@@ -24,6 +24,7 @@ RULES: dict[str, frozenset[str]] = {
     "view_incidents": frozenset({"admin", "analyst", "officer"}),
     "view_grid": frozenset({"admin", "analyst", "officer"}),
     "view_hotspots": frozenset({"admin", "analyst", "officer"}),
+    "set_weights": frozenset({"admin", "analyst"}),
     "view_assignments": frozenset({"admin", "analyst", "officer", "partner"}),
     "export": frozenset({"admin", "analyst"}),
     "manage_partners": frozenset({"admin"}),

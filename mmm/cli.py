@@ -548,11 +548,12 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    """``mmm hotspots`` and ``mmm evaluate`` live in their own modules (large commands)."""
+    """``mmm hotspots`` (with ``mmm weights``) and ``mmm evaluate`` live in their own modules."""
     from mmm.evaluate_cli import evaluate
-    from mmm.hotspots_cli import hotspots
+    from mmm.hotspots_cli import hotspots, weights_cmd
 
     cli.add_command(hotspots)
+    cli.add_command(weights_cmd)
     cli.add_command(evaluate)
 
 

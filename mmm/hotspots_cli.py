@@ -39,6 +39,41 @@ def _weights(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+def zone_weights(
+    stored: dict[str, float],
+    given: tuple[tuple[str, float], ...],
+    phenomena: tuple[str, ...] = (),
+) -> tuple[tuple[str, float], ...]:
+    """The run's weights: the zone's stored ones, overridden by those given on the command line.
+
+    Only the analysed phenomena (all when none are chosen) keep a stored weight, so a run on a
+    few phenomena is not refused for weights the user did not type; weights of 1 are left out
+    (1 is the default).
+    """
+    merged = {
+        code: w for code, w in stored.items() if w != 1.0 and (not phenomena or code in phenomena)
+    }
+    merged.update(given)
+    return tuple(sorted(merged.items()))
+
+
+@click.command("weights")
+@click.argument("weights", nargs=-1, metavar="[CODE=W]...")
+@click.pass_context
+def weights_cmd(ctx: click.Context, weights: tuple[str, ...]) -> None:
+    """Show, or set, the zone's per-phenomenon weights in the hotspot score (ZVP priorities)."""
+    from mmm.cli import _actor, _store  # at run time: mmm.cli imports this module
+
+    store = _store(ctx)
+    if weights:
+        store.set_phenomenon_weights(dict(_weights(weights)), actor=_actor())
+    stored = store.phenomenon_weights()
+    if not stored:
+        click.echo("No phenomena yet: import incidents first.")
+    for code, weight in sorted(stored.items()):
+        click.echo(f"{code:<30} {weight:g}")
+
+
 def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
@@ -90,7 +125,8 @@ def _day(value: datetime | None) -> date | None:
     "weights",
     multiple=True,
     metavar="CODE=W",
-    help="Weight of a phenomenon in the composite score (repeat; default 1 each).",
+    help="Weight of a phenomenon in the composite score (repeat; default: the zone's stored "
+    "weights, see `mmm weights`, else 1).",
 )
 @click.option(
     "--kde-bandwidth",
@@ -150,6 +186,7 @@ def hotspots(
 
     for path in (cells_out, out):
         _check_suffix(path)
+    store = _store(ctx)
     options = HotspotOptions(
         cell_m=cell_m,
         distance_m=distance_m,
@@ -159,13 +196,12 @@ def hotspots(
         min_hot=min_hot,
         confidence=int(confidence),
         fdr=not no_fdr,
-        weights=_weights(weights),
+        weights=zone_weights(store.phenomenon_weights(), _weights(weights), phenomena),
         kde_bandwidth_m=kde_bandwidth_m,
         colocation=colocation,
         permutations=permutations,
         split=_day(split),
     )
-    store = _store(ctx)
     result = run_hotspots(store, options)
     zone = store.zone()
     print_summary(result, zone.name if zone is not None else "the zone")

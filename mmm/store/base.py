@@ -8,7 +8,7 @@ writes an audit event: an error half-way leaves the store exactly as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -27,6 +27,8 @@ from mmm.store import schema
 Progress = Callable[[int, int], None]
 
 INSERT_CHUNK = 50_000
+#: Highest weight a phenomenon can get in the multi-phenomenon hotspot score.
+MAX_WEIGHT = 100.0
 
 
 def now_iso() -> str:
@@ -159,9 +161,44 @@ class Store:
 
     def phenomena(self) -> pd.DataFrame:
         """Codes and labels of the phenomena, sorted by code."""
+        t = schema.phenomena.c
         with self.engine.connect() as conn:
-            rows = conn.execute(select(schema.phenomena).order_by(schema.phenomena.c.code)).all()
+            rows = conn.execute(select(t.code, t.label).order_by(t.code)).all()
         return pd.DataFrame(rows, columns=["code", "label"])
+
+    def phenomenon_weights(self) -> dict[str, float]:
+        """The zone's weight per phenomenon code (1.0 unless set from its ZVP priorities)."""
+        t = schema.phenomena.c
+        with self.engine.connect() as conn:
+            return {code: float(w) for code, w in conn.execute(select(t.code, t.weight)).all()}
+
+    def set_phenomenon_weights(self, weights: Mapping[str, float], *, actor: str) -> None:
+        """Store the zone's hotspot weights (those not named keep theirs); one audited write.
+
+        Raises
+        ------
+        ValueError
+            For an unknown phenomenon code or a weight that is not a number from 0 to 100; then
+            nothing is changed.
+        """
+        known = self.phenomenon_weights()
+        unknown = sorted(set(weights) - set(known))
+        if unknown:
+            raise ValueError(
+                f"unknown phenomenon code{'s' * (len(unknown) > 1)} {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known)) or 'none yet'}"
+            )
+        bad = sorted(code for code, w in weights.items() if not 0.0 <= float(w) <= MAX_WEIGHT)
+        if bad:
+            raise ValueError(
+                f"a weight must be a number from 0 to {MAX_WEIGHT:g}: {', '.join(bad)}"
+            )
+        t = schema.phenomena
+        with self.engine.begin() as conn:
+            for code, weight in weights.items():
+                conn.execute(t.update().where(t.c.code == code).values(weight=float(weight)))
+            changed = {c: float(w) for c, w in weights.items() if float(w) != known[c]}
+            self.write_audit(conn, actor, "set_weights", "phenomena", "", {"weights": changed})
 
     def labels(self, kind: str, language: str) -> dict[str, str]:
         """Labels given for ``kind`` (``phenomenon`` or ``perimeter``) in ``language``, by key."""

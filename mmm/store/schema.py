@@ -46,6 +46,8 @@ phenomena = Table(
     metadata,
     Column("code", String(100), primary_key=True),
     Column("label", String(200), nullable=False),
+    # Weight in the multi-phenomenon hotspot score, set from the zone's ZVP priorities.
+    Column("weight", Float, nullable=False, default=1.0, server_default="1"),
 )
 
 import_batches = Table(

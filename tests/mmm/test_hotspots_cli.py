@@ -14,12 +14,9 @@ from click.testing import CliRunner
 
 from mmm.cli import cli
 from mmm.demo import load_demo
-from mmm.hotspots_cli import hotspots
+from mmm.hotspots_cli import zone_weights
 from mmm.store import open_store
 from tests.mmm.test_hotspots_analysis import ZONE, synthetic_incidents
-
-if "hotspots" not in cli.commands:  # until mmm.cli registers it itself
-    cli.add_command(hotspots)
 
 
 @pytest.fixture
@@ -148,3 +145,69 @@ def test_the_demo_store_default_run_finds_multi_phenomenon_hotspots(
     assert int(line.rsplit(":", 1)[1].split()[0].replace(",", "")) >= 1
     assert "Kandidaat 1" in result.output
     assert "warning" not in result.output
+
+
+def _weight_column(output: str) -> dict[str, float]:
+    """The ``weight`` column of the summary's per-phenomenon table."""
+    lines = output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["phenomenon"])
+    names = lines[header].split()
+    rows = [line.split() for line in lines[header + 1 : header + 4]]
+    return {row[0]: float(row[names.index("weight")]) for row in rows}
+
+
+def test_stored_zone_weights_are_the_default_and_the_command_line_overrides_them(
+    runner: CliRunner, store_url: str
+) -> None:
+    shown = runner.invoke(cli, ["--store", store_url, "weights"])
+    assert shown.exit_code == 0, shown.output
+    assert [line.split() for line in shown.output.splitlines()] == [
+        ["burglary", "1"],
+        ["drugs", "1"],
+        ["nuisance", "1"],
+    ]
+    saved = runner.invoke(cli, ["--store", store_url, "weights", "drugs=3", "nuisance=0.5"])
+    assert saved.exit_code == 0, saved.output
+    assert "drugs                          3" in saved.output
+
+    assert _weight_column(_run(runner, store_url).output) == {
+        "burglary": 1.0,
+        "drugs": 3.0,
+        "nuisance": 0.5,
+    }
+    overridden = _run(runner, store_url, "--weights", "drugs=1")
+    assert _weight_column(overridden.output) == {"burglary": 1.0, "drugs": 1.0, "nuisance": 0.5}
+    # a run on some phenomena keeps only their stored weights (no refusal for the others)
+    only = _run(runner, store_url, "--phenomenon", "burglary", "--phenomenon", "drugs")
+    assert only.exit_code == 0, only.output
+
+    store = open_store(store_url)
+    try:
+        event = store.audit_events().query("action == 'set_weights'").iloc[-1]
+        assert json.loads(event["detail"]) == {"weights": {"drugs": 3.0, "nuisance": 0.5}}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["ghost=2"], "unknown phenomenon code ghost"), (["drugs=101"], "from 0 to 100: drugs")],
+)
+def test_bad_weights_are_refused_and_nothing_changes(
+    runner: CliRunner, store_url: str, args: list[str], message: str
+) -> None:
+    result = runner.invoke(cli, ["--store", store_url, "weights", "burglary=2", *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    store = open_store(store_url)
+    try:
+        assert set(store.phenomenon_weights().values()) == {1.0}
+    finally:
+        store.close()
+
+
+def test_zone_weights_merge() -> None:
+    stored = {"drugs": 2.0, "nuisance": 1.0, "burglary": 4.0}
+    assert zone_weights(stored, ()) == (("burglary", 4.0), ("drugs", 2.0))
+    assert zone_weights(stored, (("drugs", 1.0),)) == (("burglary", 4.0), ("drugs", 1.0))
+    assert zone_weights(stored, (), ("drugs", "nuisance")) == (("drugs", 2.0),)

@@ -73,3 +73,20 @@ def test_incident_reads_are_kept_until_an_import_changes_them(store, tmp_path, i
     assert len(store.incidents()) == 5
     jan = store.incidents(start=date(2024, 1, 1), end=date(2024, 1, 31))
     assert jan["source_id"].tolist() == ["PV-1"]
+
+
+def test_phenomenon_weights_default_to_one_and_a_bad_set_changes_nothing(
+    store, tmp_path, incidents_frame
+):
+    from mmm.imports import import_incidents
+    from tests.helpers import write_csv
+
+    import_incidents(store, write_csv(tmp_path / "a.csv", incidents_frame), crs="31370")
+    assert store.phenomenon_weights() == {"burglary_dwelling": 1.0, "drugs": 1.0, "vandalism": 1.0}
+    store.set_phenomenon_weights({"drugs": 2.5}, actor="test")
+    for bad in ({"drugs": 1.0, "ghost": 2.0}, {"vandalism": 3.0, "drugs": float("nan")}):
+        with pytest.raises(ValueError):
+            store.set_phenomenon_weights(bad, actor="test")
+    assert store.phenomenon_weights() == {"burglary_dwelling": 1.0, "drugs": 2.5, "vandalism": 1.0}
+    assert store.audit_events()["action"].tolist().count("set_weights") == 1
+    assert list(store.phenomena().columns) == ["code", "label"]

@@ -124,3 +124,49 @@ def test_downloads_need_a_purpose_and_are_audited(app, login, demo_store_url):
     last = events[events["action"] == "export"].iloc[-1]
     assert last["entity"] == "hotspot_cells" and last["actor"] == "web:analist"
     assert "analysis" in str(last["detail"])
+
+
+@pytest.fixture
+def zone_weights(demo_store_url):
+    """The demo store's stored weights, put back as they were after the test."""
+    store = open_store(demo_store_url)
+    before = store.phenomenon_weights()
+    yield store
+    store.set_phenomenon_weights(before, actor="test")
+    store.close()
+
+
+def test_analysts_save_the_zone_weights_and_the_page_defaults_to_them(login, zone_weights):
+    client = login("analyst")
+    page = client.get("/hotspots").get_data(as_text=True)
+    assert 'action="/hotspots/weights"' in page
+    response = client.post("/hotspots/weights", data={"w_drugs": "3", "w_vandalism": "0,5"})
+    assert response.status_code == 302
+    assert zone_weights.phenomenon_weights()["drugs"] == 3.0
+    assert zone_weights.phenomenon_weights()["vandalism"] == 0.5
+    assert zone_weights.audit_events()["action"].iloc[-1] == "set_weights"
+
+    page = client.get("/hotspots").get_data(as_text=True)
+    assert "new analyses use them" in page or "nieuwe analyses gebruiken ze" in page
+    assert 'name="w_drugs" value="3"' in page  # the run's default now
+    assert 'name="w_drugs" value="1"' in client.get("/hotspots?w_drugs=1").get_data(as_text=True)
+
+
+def test_a_bad_zone_weight_changes_nothing(login, zone_weights):
+    before = zone_weights.phenomenon_weights()
+    client = login("admin")
+    response = client.post(
+        "/hotspots/weights", data={"w_drugs": "2", "w_vandalism": "-1"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert 'class="flash error"' in response.get_data(as_text=True)
+    assert zone_weights.phenomenon_weights() == before
+
+
+@pytest.mark.parametrize("role", ["officer", "partner", "dpo"])
+def test_only_analysts_and_admins_set_the_zone_weights(login, role, zone_weights):
+    client = login(role)
+    assert client.post("/hotspots/weights", data={"w_drugs": "5"}).status_code == 403
+    assert zone_weights.phenomenon_weights()["drugs"] == 1.0
+    if role == "officer":
+        assert 'action="/hotspots/weights"' not in client.get("/hotspots").get_data(as_text=True)

@@ -8,6 +8,7 @@ one translated sentence; the view answers it with a 400.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from mmm.errors import InvalidPeriod
 from mmm.hotspots import HotspotOptions
 from mmm.overview import MonthRange, choose_range
+from mmm.store.base import MAX_WEIGHT
 
 #: Cell sizes the page accepts (m); the CLI takes any. Below 50 m a zone's page gets heavy.
 CELL_RANGE = (50.0, 1000.0)
@@ -26,7 +28,6 @@ CELL_CHOICES = (50, 100, 150, 200, 250, 500)
 #: The Gi* distance may reach this many cells (and at most MAX_DISTANCE_M).
 MAX_DISTANCE_CELLS = 20
 MAX_DISTANCE_M = 5000.0
-MAX_WEIGHT = 100.0
 #: Months in the default period (the latest ones with data): four quarters for the trends.
 DEFAULT_MONTHS = 12
 
@@ -78,7 +79,8 @@ class HotspotForm:
         if self.distance_m is not None:
             items.append(("distance", _number(self.distance_m)))
         items += [("phenomenon", code) for code in self.phenomena]
-        items += [(f"w_{c}", _number(w)) for c, w in self.weights.items() if w != 1.0]
+        # Every weight, 1 included: a weight left out would fall back to the zone's stored one.
+        items += [(f"w_{c}", _number(w)) for c, w in self.weights.items()]
         return items
 
 
@@ -106,19 +108,42 @@ def default_period(months: list[str]) -> MonthRange:
     return MonthRange(months[max(len(months) - DEFAULT_MONTHS, 0)], months[-1])
 
 
-def parse_form(args: MultiDict[str, str], *, codes: list[str], months: list[str]) -> HotspotForm:
+def parse_weights(
+    args: MultiDict[str, str], codes: Iterable[str], defaults: Mapping[str, float]
+) -> dict[str, float]:
+    """``w_<code>`` per code (a number from 0 to :data:`MAX_WEIGHT`; empty: its default)."""
+    message = _("A weight must be a number from 0 to %(top)s.") % {"top": _number(MAX_WEIGHT)}
+    weights = {}
+    for code in codes:
+        weight = _float(args, f"w_{code}", message)
+        weight = defaults.get(code, 1.0) if weight is None else weight
+        if not 0 <= weight <= MAX_WEIGHT:
+            raise InvalidParameter(message)
+        weights[code] = weight
+    return weights
+
+
+def parse_form(
+    args: MultiDict[str, str],
+    *,
+    codes: list[str],
+    months: list[str],
+    weights: Mapping[str, float] | None = None,
+) -> HotspotForm:
     """Check the query parameters of the hotspot page.
 
     Parameters
     ----------
     args
         ``cell``, ``distance`` (m, empty: 2 cells), ``from``/``to`` (``YYYY-MM``), ``phenomenon``
-        (repeated; none: all), ``min_hot``, ``w_<code>`` (weights, default 1), ``fdr`` (1/0),
+        (repeated; none: all), ``min_hot``, ``w_<code>`` (weights, default ``weights``), ``fdr`` (1/0),
         ``confidence`` (90/95/99), ``colocation`` and ``presentation`` (1 when ticked).
     codes
         The phenomenon codes the store knows.
     months
         The months with data (``YYYY-MM``), for the default period.
+    weights
+        The zone's stored weight per code (from its ZVP priorities); 1 for a code not in it.
 
     Raises
     ------
@@ -170,16 +195,7 @@ def parse_form(args: MultiDict[str, str], *, codes: list[str], months: list[str]
     if min_hot != int(min_hot) or not 1 <= min_hot <= n:
         raise InvalidParameter(min_hot_message)
 
-    weights = {}
-    weight_message = _("A weight must be a number from 0 to %(top)s.") % {
-        "top": _number(MAX_WEIGHT)
-    }
-    for code in phenomena:
-        weight = _float(args, f"w_{code}", weight_message)
-        weight = 1.0 if weight is None else weight
-        if not 0 <= weight <= MAX_WEIGHT:
-            raise InvalidParameter(weight_message)
-        weights[code] = weight
+    chosen_weights = parse_weights(args, phenomena, weights or {})
 
     fdr = args.get("fdr", "1")
     if fdr not in ("0", "1"):
@@ -193,7 +209,7 @@ def parse_form(args: MultiDict[str, str], *, codes: list[str], months: list[str]
         period=period,
         phenomena=() if set(phenomena) == set(codes) else phenomena,  # all: as the CLI
         min_hot=int(min_hot),
-        weights=weights,
+        weights=chosen_weights,
         fdr=fdr == "1",
         confidence=int(confidence),
         colocation=args.get("colocation") == "1",

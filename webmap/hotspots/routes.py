@@ -9,7 +9,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +24,7 @@ from mmm.labels import phenomenon_labels
 from mmm.overview import available_months
 from mmm.store import Store
 from webmap.extensions import get_store
+from webmap.flashing import actor
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.hotspots import bp
 from webmap.hotspots.forms import (
@@ -32,6 +33,7 @@ from webmap.hotspots.forms import (
     InvalidParameter,
     month_choices,
     parse_form,
+    parse_weights,
 )
 from webmap.vocabulary import purpose_names
 
@@ -71,7 +73,8 @@ def cached_result(store: Store, options: HotspotOptions) -> HotspotResult:
 def _run(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, HotspotResult, list[str]]:
     """Parse the query and run (or recall) the analysis; :class:`InvalidParameter` on bad input."""
     months = available_months(store.incidents())
-    form = parse_form(request.args, codes=list(labels), months=months)
+    weights = store.phenomenon_weights()
+    form = parse_form(request.args, codes=list(labels), months=months, weights=weights)
     try:
         return form, cached_result(store, form.options()), months
     except ValueError as error:  # the core's own check (rare: the form checks first)
@@ -116,7 +119,24 @@ def index() -> str | tuple[str, int]:
         colocation=colocation_matrix(result, labels),
         may_export=access.can(user, "export"),
         purposes=purpose_names(),
+        zone_weights=store.phenomenon_weights() if access.can(user, "set_weights") else None,
     )
+
+
+@bp.post("/hotspots/weights")
+def save_weights() -> Response:
+    """Store the zone's per-phenomenon weights (its ZVP priorities): the page's new defaults."""
+    if not access.can(current_user.user, "set_weights"):
+        abort(403)
+    store = get_store()
+    try:
+        weights = parse_weights(request.form, store.phenomenon_weights(), {})
+    except InvalidParameter as error:
+        flash(str(error), "error")
+    else:
+        store.set_phenomenon_weights(weights, actor=actor())
+        flash(_("The zone's weights are saved; new analyses use them."), "info")
+    return redirect(url_for("hotspots.index"))
 
 
 @bp.get("/hotspots/<what>.<fmt>")
