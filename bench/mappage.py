@@ -26,6 +26,8 @@ each size N (10k, 100k and 1M incidents by default) it
    and the page template), and the parts of ``zone_overview`` that grow with N on their own
    (the first, uncached read of the incidents, the counts per perimeter for the period and the
    one before, the grid);
+   Then it loads the hotspot page ``/hotspots`` with its defaults the same way: the first
+   load runs the Gi* analysis on the server, the later ones come from its cache of runs;
 4. builds the baseline (in this process, timed: build + render), writes it next to a copy of
    the vendored Leaflet (no CDN, like the app), serves it with ``http.server`` and loads it
    the same way. Sizes are tried in increasing order up to what the baseline can handle: a
@@ -457,6 +459,24 @@ def measure_zone_map(browser: Browser, store_url: str, n: int, loads: int) -> Pa
             context.close()
 
 
+def measure_hotspot_page(browser: Browser, store_url: str, n: int, loads: int) -> PageResult:
+    """Load ``/hotspots`` with its defaults (last 12 months, 100 m cells, all phenomena).
+
+    The first load runs the analysis (the server's figure for it is the cold run); later loads
+    are answered from the per-app cache of runs, as a page reloaded in a meeting is.
+    """
+    with serve_app(store_url) as (base_url, clock):
+        context = new_context(browser)
+        try:
+            page = context.new_page()
+            log_in(page, base_url)
+            return measure_page(
+                page, f"{base_url}/hotspots", f"hotspots {n:,}", loads=loads, server=clock
+            )
+        finally:
+            context.close()
+
+
 # -- the server side, step by step ------------------------------------------------------------
 @dataclass(frozen=True)
 class ServerSteps:
@@ -720,6 +740,7 @@ class SizeResult:
 
     n: int
     zone: PageResult
+    hotspots: PageResult
     steps: ServerSteps
     baseline: Baseline
 
@@ -746,6 +767,17 @@ def zone_table(results: list[SizeResult]) -> str:
     rows = [
         (f"{r.n:,}", _s(r.zone.first.server_s), _s(r.zone.best.server_s), *_times(r.zone.best))
         + (_s(r.zone.first.shown_s), *_files(r.zone))
+        for r in results
+    ]
+    return format_table(header, rows)
+
+
+def hotspot_table(results: list[SizeResult]) -> str:
+    """The hotspot page: the analysis run cold, then cached; browser milestones and bytes."""
+    header = ("N incidents", "server 1st (run)", "server (cached)", *TIMES, "1st load", *FILES)
+    rows = [
+        (f"{r.n:,}", _s(r.hotspots.first.server_s), _s(r.hotspots.best.server_s))
+        + (*_times(r.hotspots.best), _s(r.hotspots.first.shown_s), *_files(r.hotspots))
         for r in results
     ]
     return format_table(header, rows)
@@ -812,6 +844,8 @@ def print_report(results: list[SizeResult]) -> None:
             "start (best load), bytes",
             zone_table,
         ),
+        ("Hotspot page /hotspots (defaults: last 12 months, 100 m cells, all phenomena): "
+         "seconds from navigation start (best load), bytes", hotspot_table),
         ("Baseline: build+render in Python; seconds from navigation start (best load)",
          baseline_table),
         (
@@ -872,18 +906,20 @@ def run_size(
     store_url = build_store(workdir / f"bench-{n}.sqlite", demo, incidents)
     progress(f"{n:,}: store built in {time.perf_counter() - start:.1f} s")
     zone = measure_zone_map(browser, store_url, n, args.loads)
+    progress(f"{n:,}: the hotspot page")
+    hotspots = measure_hotspot_page(browser, store_url, n, args.loads)
     progress(f"{n:,}: timing the server steps")
     steps = time_server_steps(store_url)
     skipped = baseline_skip_reason(n, last_baseline, args.baseline_max)
     if skipped:
         progress(f"{n:,}: baseline skipped: {skipped}")
-        return SizeResult(n, zone, steps, Baseline(skipped=skipped))
+        return SizeResult(n, zone, hotspots, steps, Baseline(skipped=skipped))
     directory, site_url = site
     progress(f"{n:,}: building the baseline ({n:,} CircleMarkers)")
     build = build_baseline(incidents, demo, directory / f"baseline-{n}.html")
     progress(f"{n:,}: baseline built in {build.build_s:.1f} s, {build.bytes / 1e6:,.1f} MB")
     page = measure_baseline(browser, build, site_url, n, args.loads)
-    return SizeResult(n, zone, steps, Baseline(build, page))
+    return SizeResult(n, zone, hotspots, steps, Baseline(build, page))
 
 
 def prepare_site(directory: Path) -> Path:

@@ -25,5 +25,8 @@ def test_mappage_bench_runs_and_prints_the_table() -> None:
     # 2,000 incidents: both pages measured, with a weight, a load time and the two ratios.
     row = r"^2,000 +[\d.]+ MB +\d+\.\d{3} +[\d.]+ MB +\d+\.\d{3} +[\d,.]+× +[\d,.]+×$"
     assert re.search(row, out, re.M), out
+    hotspots = r"^2,000 +\d+\.\d{3} +\d+\.\d{3}( +\d+\.\d{3}){6} +[\d,]+ +[\d,]+ \(\d+\)$"
+    assert re.search(r"^Hotspot page /hotspots", out, re.M)
+    assert re.search(hotspots, out, re.M), out
     assert re.search(r"^target: zone map HTML < 2 MB at 2,000 incidents: (PASS|FAIL)", out, re.M)
     assert re.search(r"^target: zone map load < 1\.5 s at 2,000 incidents: (PASS|FAIL)", out, re.M)
