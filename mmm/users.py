@@ -33,6 +33,9 @@ class User:
     partner: str | None
     language: str
     active: bool
+    #: Web sessions carry it; one issued before the last password reset or deactivation
+    #: carries an older number and is refused.
+    session_epoch: int = 0
 
 
 def add_user(
@@ -127,14 +130,14 @@ def user_by_name(store: Store, name: str) -> User:
 def list_users(store: Store) -> list[User]:
     """All users, active or not, by name (without their password hashes)."""
     u = schema.users.c
-    columns = (u.id, u.name, u.role, u.partner, u.language, u.active)
+    columns = (u.id, u.name, u.role, u.partner, u.language, u.active, u.session_epoch)
     with store.engine.connect() as conn:
         rows = conn.execute(select(*columns).order_by(u.name)).all()
     return [_user(row) for row in rows]
 
 
 def reset_password(store: Store, user_id: int, new_password: str, *, actor: str) -> None:
-    """Give the user a new password (the old one stops working at once).
+    """Give the user a new password (the old one stops working at once, so do open sessions).
 
     The audit event says who reset whose password and when, never the password or its hash.
 
@@ -151,7 +154,10 @@ def reset_password(store: Store, user_id: int, new_password: str, *, actor: str)
         conn.execute(
             update(schema.users)
             .where(schema.users.c.id == user_id)
-            .values(password_hash=_hash(new_password))
+            .values(
+                password_hash=_hash(new_password),
+                session_epoch=schema.users.c.session_epoch + 1,
+            )
         )
         store.write_audit(conn, actor, "reset_password", "user", str(user_id), {})
 
@@ -162,7 +168,8 @@ def set_active(
     """Activate or deactivate a user; returns the user as it is now.
 
     A deactivated user cannot log in, and a session they already have is refused on its next
-    request (the web app reloads the user on every request). Nothing is deleted. Setting the
+    request (the web app reloads the user on every request) and stays refused after a later
+    activation: the deactivation bumps the user's ``session_epoch``. Nothing is deleted. Setting the
     state a user already has changes nothing and writes no audit event.
 
     Parameters
@@ -198,7 +205,12 @@ def set_active(
                         f"{row.name!r} is the last active admin: activate or add another admin "
                         "first, or nobody can manage users any more"
                     )
-        conn.execute(update(schema.users).where(u.id == user_id).values(active=int(active)))
+        epoch = u.session_epoch + (0 if active else 1)
+        conn.execute(
+            update(schema.users)
+            .where(u.id == user_id)
+            .values(active=int(active), session_epoch=epoch)
+        )
         action = "activate" if active else "deactivate"
         store.write_audit(conn, actor, action, "user", str(user_id), {"active": active})
     return get_user(store, user_id)
@@ -266,4 +278,5 @@ def _user(row: object) -> User:
         partner=row.partner,  # type: ignore[attr-defined]
         language=row.language,  # type: ignore[attr-defined]
         active=bool(row.active),  # type: ignore[attr-defined]
+        session_epoch=int(row.session_epoch),  # type: ignore[attr-defined]
     )

@@ -25,7 +25,8 @@ class LoginUser(UserMixin):
         self.user = user
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        """``"<id>.<session epoch>"``: a password reset or deactivation ends older sessions."""
+        return f"{self.user.id}.{self.user.session_epoch}"
 
     @property
     def is_active(self) -> bool:
@@ -33,11 +34,13 @@ class LoginUser(UserMixin):
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> LoginUser | None:
+def _load_user(session_id: str) -> LoginUser | None:
+    user_id, _, epoch = session_id.partition(".")
     try:
-        return LoginUser(get_user(get_store(), int(user_id)))
+        user = get_user(get_store(), int(user_id))
     except (NotFound, ValueError):
         return None
+    return LoginUser(user) if epoch == str(user.session_epoch) else None
 
 
 def get_store() -> Store:

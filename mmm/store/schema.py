@@ -136,6 +136,8 @@ users = Table(
     Column("language", String(5), nullable=False, default="nl"),
     Column("active", Integer, nullable=False, default=1),
     Column("created_at", String(32), nullable=False),
+    # Bumped when a password is reset or the user is deactivated: older web sessions end.
+    Column("session_epoch", Integer, nullable=False, default=0, server_default="0"),
 )
 
 audit_events = Table(

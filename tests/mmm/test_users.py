@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -144,7 +145,8 @@ def test_reset_password_replaces_the_old_one_and_is_audited(store):
     user = add_user(store, "anna", "first password", role="analyst")
     reset_password(store, user.id, "second password", actor="web:boss")
     assert authenticate(store, "anna", "first password") is None
-    assert authenticate(store, "anna", "second password") == user
+    after = authenticate(store, "anna", "second password")
+    assert after == replace(user, session_epoch=user.session_epoch + 1)  # older sessions end
     event = store.audit_events().iloc[-1]
     assert (event["actor"], event["action"], event["entity"], event["entity_id"]) == (
         "web:boss",
@@ -177,6 +179,7 @@ def test_deactivate_and_activate(store):
     assert [u.active for u in list_users(store) if u.name == "olaf"] == [False]
     on = set_active(store, user.id, True, actor="web:boss")
     assert on.active is True
+    assert on.session_epoch == off.session_epoch == user.session_epoch + 1  # only leaving ends
     assert authenticate(store, "olaf", "long enough") == on
     events = store.audit_events()
     mine = events[events["entity_id"] == str(user.id)]

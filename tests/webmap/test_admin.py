@@ -133,11 +133,14 @@ def test_refused_users_show_a_message_and_change_nothing(app, login, fields, cor
     assert list_users(_store(app)) == users and _audit_size(app) == events
 
 
-def test_reset_password_replaces_the_old_one(app, login):
+def test_reset_password_replaces_the_old_one_and_ends_open_sessions(app, login):
     admin = login("admin")
     name = _unique("reset")
     _create(admin, name)
     user = _user(app, name)
+    theirs = app.test_client()
+    assert theirs.post("/login", data={"name": name, "password": PASSWORD}).status_code == 302
+    assert theirs.get("/map").status_code == 200
     assert admin.get(f"/admin/users/{user.id}").status_code == 200
     response = admin.post(
         f"/admin/users/{user.id}/password",
@@ -147,6 +150,7 @@ def test_reset_password_replaces_the_old_one(app, login):
     assert _flash(admin.get(response.headers["Location"]).get_data(as_text=True), "info")
     assert not _can_log_in(app, name, PASSWORD)
     assert _can_log_in(app, name, "second-pass-456")
+    assert theirs.get("/map").status_code == 302  # the session opened with the old password
     event = _store(app).audit_events().iloc[-1]
     assert (event["action"], event["entity_id"], event["detail"]) == (
         "reset_password",
@@ -197,6 +201,7 @@ def test_deactivated_user_cannot_log_in_and_an_open_session_ends(app, login):
     admin.post(f"/admin/users/{user.id}/active", data={"active": "1"})
     assert _user(app, name).active is True
     assert _can_log_in(app, name, PASSWORD)
+    assert theirs.get("/map").status_code == 302  # the old session stays ended
     events = _store(app).audit_events()
     mine = events[(events["entity"] == "user") & (events["entity_id"] == str(user.id))]
     assert list(mine["action"]) == ["create", "deactivate", "activate"]
