@@ -7,7 +7,7 @@ VENDOR := webmap/static/vendor/.installed-$(shell cksum < package-lock.json | cu
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install demo test lint browser-deps messages translations bench clean
+.PHONY: install demo test lint browser-deps pg-deps messages translations bench clean
 
 # Python packages (venv), then the pinned front-end files the app serves itself (npm registry).
 $(STAMP): pyproject.toml package-lock.json
@@ -43,18 +43,25 @@ demo: install
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's PostgreSQL and PostGIS for the PostGIS tests: they start a throwaway cluster of their
+# own (tests/pg_cluster.py), no system service. postgresql-postgis is Debian's metapackage for the
+# default version (postgresql-15-postgis-3 on bookworm).
+pg-deps:
+	@ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-postgis >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check mmm webmap tests bench tools
 	$(BIN)/ruff format --check mmm webmap tests bench tools
 	$(BIN)/mypy
 
-test: lint browser-deps
+test: lint browser-deps pg-deps
 	$(BIN)/pytest
 
 bench: install
 	$(BIN)/python bench/aggregate.py
 	$(BIN)/python bench/hotspots.py
 	$(BIN)/python bench/mappage.py
+	$(BIN)/python bench/dask_scaling.py
 
 clean:
 	rm -rf $(VENV) node_modules webmap/static/vendor instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache

@@ -20,12 +20,17 @@ micro-local perimeters). The script
 5. prints the speed-up (baseline / mmm) against the target (≥ 2×);
 6. writes R generated rows to a temporary CSV and times :func:`mmm.imports.import_incidents`
    into a fresh SQLite store (with a zone outline, so the outside-the-zone rule runs too),
-   split approximately into read (pyogrio), validate and store phases.
+   split approximately into read (pyogrio), validate and store phases;
+7. on PostGIS (a throwaway cluster of Debian's PostgreSQL + PostGIS, as the tests start, or
+   ``--postgis URL`` of an empty database): stores the same N incidents and M perimeters
+   (``COPY``), times the counting query ``ST_Covers`` + ``GROUP BY`` (best of 3), checks its
+   counts against mmm's, and times the same CSV import as in 6 into a fresh PostGIS store.
 
 Run it from the repository root::
 
     .venv/bin/python bench/aggregate.py                     # N=1,000,000, M=2,000, R=1,000,000
     .venv/bin/python bench/aggregate.py --incidents 20000 --perimeters 50 --import-rows 5000
+    .venv/bin/python bench/aggregate.py --postgis postgresql://me@dbhost/empty_db
 
 Results go to stdout (machine first, an aligned table last); progress goes to stderr.
 """
@@ -53,7 +58,11 @@ from machine import cpu_model  # bench/machine.py (scripts run from bench/)
 from mmm.aggregate import count_incidents
 from mmm.imports import IncidentColumns, import_incident_source, import_incidents
 from mmm.io import read_source
-from mmm.store import BatchInfo, open_store
+from mmm.store import BatchInfo, Store, open_store
+from mmm.store.postgis import PostGISStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the throwaway cluster of the tests
+from tests.pg_cluster import PgCluster  # noqa: E402
 
 CRS = "EPSG:31370"
 #: South-west corner and side of the generated area (Lambert 72 metres, around Brussels).
@@ -330,15 +339,25 @@ def write_incident_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def bench_import(rows: int, rng: np.random.Generator, workdir: Path) -> ImportTiming:
-    """Time ``import_incidents`` of a fresh CSV into a fresh SQLite store (one run).
+def bench_import(
+    rows: int, rng: np.random.Generator, workdir: Path, postgis_url: str | None = None
+) -> tuple[ImportTiming, ImportTiming | None]:
+    """Time ``import_incidents`` of a fresh CSV into a fresh SQLite store (one run), and into
+    a fresh PostGIS store at ``postgis_url`` when one is given.
 
     Read and validate are timed on their own (``read_source``, then a dry run on the same
     source); the store phase is what remains of the full import, so the split is approximate.
     """
     progress(f"import: writing {rows:,} rows to a CSV")
     path = write_incident_csv(generate_incidents(rows, rng), workdir / "incidents.csv")
-    store = open_store(f"sqlite:///{workdir / 'bench.sqlite'}")
+    on_sqlite = _timed_import(open_store(f"sqlite:///{workdir / 'bench.sqlite'}"), path, rows)
+    if postgis_url is None:
+        return on_sqlite, None
+    progress("import into PostGIS")
+    return on_sqlite, _timed_import(open_store(postgis_url), path, rows)
+
+
+def _timed_import(store: Store, path: Path, rows: int) -> ImportTiming:
     try:
         store.set_zone("bench area", zone_outline(), BatchInfo("zone", "bench", "bench", 1, 0))
         columns = IncidentColumns(x="x", y="y", phenomenon="phenomenon", date="date", id="id")
@@ -359,6 +378,66 @@ def bench_import(rows: int, rng: np.random.Generator, workdir: Path) -> ImportTi
     if report.imported != rows:
         raise RuntimeError(f"imported {report.imported} of {rows} rows: {report.reasons()}")
     return ImportTiming(rows, total_s, read_s, validate_s)
+
+
+# -- PostGIS --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PostGISRun:
+    """Loading the generated data into PostGIS, and its counting query."""
+
+    load_s: float
+    rows: int
+    query_s: float
+    query_runs: int
+    diff: CountDiff
+
+
+def bench_postgis(
+    url: str, incidents: pd.DataFrame, perimeters: gpd.GeoDataFrame, mmm_table: pd.DataFrame
+) -> PostGISRun:
+    """Store the generated zone in the empty PostGIS database ``url``, then time the SQL count."""
+    store = open_store(url)
+    if not isinstance(store, PostGISStore):
+        raise SystemExit(f"--postgis needs a postgresql:// URL, got {url}")
+    try:
+        progress(
+            f"postgis: storing {len(incidents):,} incidents and {len(perimeters):,} perimeters"
+        )
+        frame = incidents.assign(source_id=np.char.mod("B-%08d", np.arange(len(incidents))))
+        start = time.perf_counter()
+        store.add_incidents(frame, BatchInfo("incidents", "bench", "bench", len(frame), 0))
+        load_s = time.perf_counter() - start
+        store.add_perimeters(
+            perimeters.assign(description=""), BatchInfo("perimeters", "bench", "bench", 0, 0)
+        )
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+        def run() -> tuple[float, pd.DataFrame]:
+            start = time.perf_counter()
+            table = store.count_covered(period="month")
+            return time.perf_counter() - start, table
+
+        query_s, runs, table = best_of(run, "postgis")
+    finally:
+        store.close()
+    return PostGISRun(load_s, len(frame), query_s, runs, compare_counts(mmm_table, table))
+
+
+def postgis_rows(pg: PostGISRun, mmm_s: float, n: str) -> list[tuple[str, str, str]]:
+    """The PostGIS lines of the side-by-side table."""
+    return [
+        (
+            f"PostGIS ST_Covers + GROUP BY (SQL), {n}",
+            f"{pg.query_s:.3f} s",
+            f"{runs_note(pg.query_runs)}; {pg.query_s / mmm_s:.1f}× mmm's time",
+        ),
+        (
+            f"PostGIS: store {pg.rows:,} incidents (COPY)",
+            f"{pg.load_s:.3f} s",
+            f"{pg.rows / pg.load_s:,.0f} rows/s",
+        ),
+    ]
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -408,6 +487,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--perimeters", type=_positive, default=2_000, metavar="M")
     parser.add_argument("--seed", type=int, default=20240501, metavar="S")
     parser.add_argument("--import-rows", type=_positive, default=1_000_000, metavar="R")
+    parser.add_argument(
+        "--postgis",
+        metavar="URL",
+        help="an empty PostGIS database to use (default: start a throwaway local cluster)",
+    )
     return parser.parse_args(argv)
 
 
@@ -446,8 +530,21 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "met" if speed_up >= TARGET_SPEED_UP else "NOT met"
     print(f"speed-up: {speed_up:.1f}× (baseline / mmm; target ≥ {TARGET_SPEED_UP:g}×: {verdict})")
 
-    with tempfile.TemporaryDirectory(prefix="mmm-bench-") as tmp:
-        imp = bench_import(args.import_rows, rng, Path(tmp))
+    cluster = None if args.postgis else PgCluster().start()
+    try:
+        pg_url = args.postgis or cluster.new_database("mmm_bench")  # type: ignore[union-attr]
+        pg = bench_postgis(pg_url, incidents, perimeters, mmm_table)
+        if not pg.diff.identical:
+            print("PostGIS counts against mmm:")
+            print_diff(pg.diff)
+            return 1
+        print(f"PostGIS counts identical: yes ({pg.diff.rows_baseline:,} non-zero rows)")
+        import_url = cluster.new_database("mmm_bench_import") if cluster else None
+        with tempfile.TemporaryDirectory(prefix="mmm-bench-") as tmp:
+            imp, pg_imp = bench_import(args.import_rows, rng, Path(tmp), import_url)
+    finally:
+        if cluster is not None:
+            cluster.stop()
     rate = imp.rows / imp.total_s
     print(f"import throughput: {rate:,.0f} rows/s")
 
@@ -467,7 +564,17 @@ def main(argv: list[str] | None = None) -> int:
         ("  read (pyogrio, read_source)", f"{imp.read_s:.3f} s", "timed on its own"),
         ("  validate (dry run)", f"{imp.validate_s:.3f} s", "timed on its own"),
         ("  store (total − read − validate)", f"{imp.store_s:.3f} s", "approximate"),
+        *postgis_rows(pg, mmm_s, n),
     ]
+    if pg_imp is not None:
+        pg_rate = pg_imp.rows / pg_imp.total_s
+        rows.append(
+            (
+                f"CSV import of {pg_imp.rows:,} rows into PostGIS, total",
+                f"{pg_imp.total_s:.3f} s",
+                f"{pg_rate:,.0f} rows/s (store ≈ {pg_imp.store_s:.3f} s)",
+            )
+        )
     print()
     print(format_table(rows))
     return 0

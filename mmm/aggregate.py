@@ -10,6 +10,7 @@ same function can run per partition of the incidents and the results be summed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -130,6 +131,43 @@ def count_incidents(
     DataFrame with ``perimeter``, ``phenomenon``, ``period``, ``count``, ``area_km2`` and
     ``per_km2`` (count per km² of the perimeter), sorted by perimeter, phenomenon, period.
     """
+    matrix = count_matrix(
+        incidents,
+        np.asarray(perimeters.geometry.values, dtype=object),
+        period=period,
+        start=start,
+        end=end,
+    )
+    return _long_table(matrix, perimeters)
+
+
+@dataclass(frozen=True)
+class CountMatrix:
+    """Counts per perimeter (rows, in the order given) × phenomenon and period (columns).
+
+    Column ``j`` counts ``phenomena[j // len(periods)]`` in ``periods[j % len(periods)]``; both
+    name lists are sorted. Kept as integer codes so partial counts (one partition of the
+    incidents) can be added up before any name table is built.
+    """
+
+    counts: np.ndarray
+    phenomena: np.ndarray
+    periods: np.ndarray
+
+
+def count_matrix(
+    incidents: pd.DataFrame,
+    geometries: np.ndarray,
+    *,
+    period: Period = "month",
+    start: date | None = None,
+    end: date | None = None,
+) -> CountMatrix:
+    """The counting core of :func:`count_incidents`, shared with the partitioned engines.
+
+    Same ``incidents`` columns, ``period`` and inclusive ``start``/``end`` as there;
+    ``geometries`` are the perimeters' polygons (EPSG:31370) as a numpy array.
+    """
     occurred = pd.to_datetime(incidents["occurred"])
     keep = np.ones(len(incidents), dtype=bool)
     if start is not None:
@@ -146,24 +184,19 @@ def count_incidents(
     # Factorize the Series itself: turning an Arrow-backed column into objects costs more.
     phen_codes, phen_names = incidents["phenomenon"][keep].factorize(sort=True)
     n_per = max(len(per_names), 1)
-    keys = phen_codes.astype(np.int64) * n_per + per_codes
     counts = covered_counts(
         incidents["x"].to_numpy(dtype=float)[keep],
         incidents["y"].to_numpy(dtype=float)[keep],
-        keys,
+        phen_codes.astype(np.int64) * n_per + per_codes,
         len(phen_names) * n_per,
-        np.asarray(perimeters.geometry.values, dtype=object),
+        geometries,
     )
-    return _long_table(counts, perimeters, np.asarray(phen_names), np.asarray(per_names), n_per)
+    return CountMatrix(counts, np.asarray(phen_names, dtype=object), np.asarray(per_names))
 
 
-def _long_table(
-    counts: np.ndarray,
-    perimeters: gpd.GeoDataFrame,
-    phen_names: np.ndarray,
-    per_names: np.ndarray,
-    n_per: int,
-) -> pd.DataFrame:
+def _long_table(matrix: CountMatrix, perimeters: gpd.GeoDataFrame) -> pd.DataFrame:
+    counts, phen_names, per_names = matrix.counts, matrix.phenomena, matrix.periods
+    n_per = max(len(per_names), 1)
     rows, cols = np.nonzero(counts)
     area_km2 = shapely.area(np.asarray(perimeters.geometry.values, dtype=object)) / 1e6
     table = pd.DataFrame(

@@ -78,8 +78,10 @@ def _day(value: datetime | None) -> date | None:
 
 
 @contextmanager
-def _progress_bar(rows_hint: int, min_rows: int) -> Iterator[Progress | None]:
-    """A tqdm bar on a terminal for large imports; a no-op callback otherwise."""
+def _progress_bar(
+    rows_hint: int, min_rows: int, *, desc: str = "storing", unit: str = " rows"
+) -> Iterator[Progress | None]:
+    """A tqdm bar on a terminal for large runs; a no-op callback otherwise."""
     if rows_hint < min_rows or not sys.stderr.isatty():
         yield None
         return
@@ -88,8 +90,8 @@ def _progress_bar(rows_hint: int, min_rows: int) -> Iterator[Progress | None]:
     size = shutil.get_terminal_size((80, 24))  # a fresh pty may report 0 × 0: tqdm then hides
     with tqdm(
         total=rows_hint,
-        unit=" rows",
-        desc="storing",
+        unit=unit,
+        desc=desc,
         file=sys.stderr,
         ncols=size.columns,
         nrows=size.lines,
@@ -256,20 +258,82 @@ def _print_report(report: Any, rejects_path: Path | None) -> None:
 @click.option("--from", "start", type=DATE, help="First day (inclusive), YYYY-MM-DD.")
 @click.option("--to", "end", type=DATE, help="Last day (inclusive), YYYY-MM-DD.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="CSV file to write.")
+@click.option(
+    "--engine",
+    type=click.Choice(["memory", "database", "dask"]),
+    default="memory",
+    show_default=True,
+    help="Count in this process, in the database (PostGIS stores only), or in partitions on "
+    "a dask cluster (needs the dask extra).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="--engine dask: worker processes of the local cluster (default: the cores here).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="--engine dask: a running dask scheduler (tcp://host:8786) instead of a local cluster.",
+)
 @click.pass_context
 def aggregate_cmd(
-    ctx: click.Context, period: str, start: datetime | None, end: datetime | None, out: Path | None
+    ctx: click.Context,
+    period: str,
+    start: datetime | None,
+    end: datetime | None,
+    out: Path | None,
+    engine: str,
+    workers: int | None,
+    scheduler: str | None,
 ) -> None:
     """Count incidents per perimeter × phenomenon × period (CSV to --out or stdout)."""
     from mmm.aggregate import aggregate
+    from mmm.aggregate_db import aggregate_in_database
 
-    table = aggregate(_store(ctx), period=period, start=_day(start), end=_day(end))  # type: ignore[arg-type]
+    if engine != "dask" and (workers is not None or scheduler is not None):
+        raise click.UsageError("--workers and --scheduler need --engine dask")
+    if workers is not None and scheduler is not None:
+        raise click.UsageError("--workers sets up a local cluster; a --scheduler has its own")
+    if engine == "dask":
+        table = _aggregate_on_cluster(ctx, period, _day(start), _day(end), workers, scheduler)
+    else:
+        run = aggregate_in_database if engine == "database" else aggregate
+        table = run(_store(ctx), period=period, start=_day(start), end=_day(end))  # type: ignore[arg-type]
     if out is None:
         table.to_csv(sys.stdout, index=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
     click.echo(f"Wrote {len(table):,} rows to {out}", err=True)
+
+
+def _aggregate_on_cluster(
+    ctx: click.Context,
+    period: str,
+    start: date | None,
+    end: date | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> Any:
+    """``aggregate --engine dask``, with a progress bar on long runs (rows counted)."""
+    from mmm.aggregate_dask import aggregate_on_cluster, open_cluster
+
+    store = _store(ctx)
+    rows = store.totals()["incidents"]
+    min_rows = ctx.find_root().obj["settings"].progress_min_rows
+    with (
+        open_cluster(workers=workers, scheduler=scheduler) as client,
+        _progress_bar(rows, min_rows, desc="counting") as progress,
+    ):
+        return aggregate_on_cluster(
+            store,
+            client=client,
+            period=period,  # type: ignore[arg-type]
+            start=start,
+            end=end,
+            progress=progress,
+        )
 
 
 @cli.command("export")
@@ -507,6 +571,9 @@ def demo_cmd(ctx: click.Context, seed: int, directory: Path | None) -> None:
         _print_report(report, None)
     assigned = demo.add_demo_partners(_store(ctx), actor=_actor())
     click.echo(f"Demo partners: {len(demo.DEMO_PARTNERS)}, assignments: {assigned}")
+    from mmm.plans.demo import add_demo_plans
+
+    click.echo(f"Demo action plans written: {add_demo_plans(_store(ctx), actor=_actor())}")
     click.echo(f"Demo log-ins (password {demo.DEMO_PASSWORD!r}, for the demo only):")
     for name, role in demo.add_demo_users(_store(ctx), actor=_actor()):
         click.echo(f"  {name:<16} {role}")
@@ -516,8 +583,10 @@ def demo_cmd(ctx: click.Context, seed: int, directory: Path | None) -> None:
 @click.pass_context
 def status_cmd(ctx: click.Context) -> None:
     """What the store holds."""
+    from mmm.store.postgis import safe_url
+
     store = _store(ctx)
-    click.echo(f"Store {store.url} (schema version {store.schema_version()})")
+    click.echo(f"Store {safe_url(store.url)} (schema revision {store.schema_version()})")
     for name, n in store.totals().items():
         click.echo(f"  {name:<15} {n:>10,}")
     zone = store.zone()
@@ -536,6 +605,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
     """Run the web app on this store."""
     from webmap import create_app, warm_up
 
+    _store(ctx)  # a store that cannot be opened (or needs `mmm db upgrade`) stops here
     app = create_app({"MMM_STORE": ctx.find_root().obj["store_url"]})
     threading.Thread(target=warm_up, args=(app,), daemon=True).start()
     click.echo(f"MMM Planner on http://{host}:{port}/  (Ctrl+C stops it)")
@@ -549,12 +619,18 @@ def main() -> None:
 
 def _register_commands() -> None:
     """``mmm hotspots`` (with ``mmm weights``) and ``mmm evaluate`` live in their own modules."""
+    from mmm.db_cli import db
+    from mmm.dossier_cli import dossier
     from mmm.evaluate_cli import evaluate
     from mmm.hotspots_cli import hotspots, weights_cmd
+    from mmm.plans.cli import plan_group
 
     cli.add_command(hotspots)
     cli.add_command(weights_cmd)
     cli.add_command(evaluate)
+    cli.add_command(db)
+    cli.add_command(plan_group)
+    cli.add_command(dossier)
 
 
 _register_commands()

@@ -31,3 +31,7 @@ def test_aggregate_bench_runs_and_counts_match() -> None:
     assert "counts identical: yes" in result.stdout
     assert re.search(r"speed-up: \d+\.\d×", result.stdout)
     assert re.search(r"import throughput: [\d,]+ rows/s", result.stdout)
+    # The PostGIS side (a throwaway cluster): the SQL counts match mmm's, and are in the table.
+    assert "PostGIS counts identical: yes" in result.stdout
+    assert re.search(r"PostGIS ST_Covers \+ GROUP BY \(SQL\).*\d+\.\d{3} s", result.stdout)
+    assert re.search(r"into PostGIS, total\s+\d+\.\d{3} s\s+[\d,]+ rows/s", result.stdout)

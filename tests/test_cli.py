@@ -125,6 +125,7 @@ def test_store_from_environment_and_real_console_script(tmp_path, files):
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [
         "Error: unsupported store URL 'oracle://x': use sqlite:///path/to/file.db"
+        " or postgresql://user@host:port/database"
     ]
 
 

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from mmm.errors import StoreError
 from mmm.store.base import BatchInfo, Progress, Store, Zone
 
-__all__ = ["BatchInfo", "Progress", "Store", "Zone", "open_store"]
+__all__ = ["BatchInfo", "Progress", "Store", "Zone", "backend_of", "migration_engine", "open_store"]
+
+_SUPPORTED = "use sqlite:///path/to/file.db or postgresql://user@host:port/database"
+
+
+def backend_of(url: str) -> str:
+    """``sqlite`` or ``postgis``, from the URL's scheme.
+
+    Raises
+    ------
+    StoreError
+        For a scheme no backend handles.
+    """
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "sqlite":
+        return "sqlite"
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        return "postgis"
+    raise StoreError(f"unsupported store URL {_hidden(url)!r}: {_SUPPORTED}")
 
 
 def open_store(url: str) -> Store:
@@ -14,19 +34,41 @@ def open_store(url: str) -> Store:
     Parameters
     ----------
     url
-        ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or ``sqlite:///:memory:``.
+        ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db``, ``sqlite:///:memory:``,
+        or ``postgresql://user:password@host:port/database`` (PostgreSQL with PostGIS).
 
     Raises
     ------
     StoreError
-        For a URL whose scheme no backend handles, or a store that cannot be opened.
+        For a URL whose scheme no backend handles, a store that cannot be opened, or one whose
+        schema is behind this version (the message names ``mmm db upgrade``).
     """
-    scheme = url.split(":", 1)[0].lower()
-    if scheme == "sqlite":
-        from mmm.store.sqlite import SQLiteStore
+    if backend_of(url) == "postgis":
+        from mmm.store.postgis import PostGISStore
 
-        try:
-            return SQLiteStore.open(url)
-        except Exception as exc:  # sqlite3 / SQLAlchemy errors: unreadable file, not a database
-            raise StoreError(f"cannot open the store {url}: {exc}") from None
-    raise StoreError(f"unsupported store URL {url!r}: use sqlite:///path/to/file.db")
+        return PostGISStore.open(url)
+    from mmm.store.sqlite import SQLiteStore
+
+    try:
+        return SQLiteStore.open(url)
+    except StoreError:
+        raise
+    except Exception as exc:  # sqlite3 / SQLAlchemy errors: unreadable file, not a database
+        raise StoreError(f"cannot open the store {url}: {exc}") from None
+
+
+def migration_engine(url: str) -> Engine:
+    """An engine on which ``mmm db upgrade`` can run a whole upgrade as one transaction."""
+    if backend_of(url) == "postgis":
+        from mmm.store import postgis
+
+        return postgis.migration_engine(url)
+    from mmm.store import sqlite
+
+    return sqlite.migration_engine(url)
+
+
+def _hidden(url: str) -> str:
+    from mmm.store.postgis import safe_url
+
+    return safe_url(url)

@@ -1,8 +1,9 @@
 """The small Store interface and the SQL every backend shares.
 
-A backend (``sqlite.py``, later ``postgis.py``) only overrides what its dialect needs: how the
-engine is made and how geometries go in and out. Every write is one transaction that also
-writes an audit event: an error half-way leaves the store exactly as it was.
+A backend (``sqlite.py``, ``postgis.py``) only overrides what its dialect needs: how the
+engine is made, how a bulk insert is written, and how concurrent imports queue. Every write is
+one transaction that also writes an audit event: an error half-way leaves the store exactly as
+it was.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, Select, Table, func, insert, select
 
 from mmm.crs import WORKING_CRS
+from mmm.errors import NotFound
 from mmm.store import schema
+from mmm.store.perimeter_rows import (
+    DuplicateName,
+    PerimeterChanged,
+    PerimeterFields,
+    PerimeterVersion,
+)
 
 #: ``progress(done, total)``: called while rows are written, so a caller can draw a bar.
 Progress = Callable[[int, int], None]
@@ -91,22 +99,29 @@ class Store:
         sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
         conn.exec_driver_sql(sql, rows)
 
+    def _lock_imports(self, conn: Connection) -> None:
+        """Hold the import lock until ``conn``'s transaction ends (SQLite: its write lock does).
+
+        Imports then commit one after the other, in the order of their batch ids: each batch's
+        incidents are contiguous, and :meth:`data_version` (the newest batch id) never names a
+        batch while an older one is still to come.
+        """
+
     # -- schema ----------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
-        schema.metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            found = conn.execute(select(func.max(schema.schema_version.c.version))).scalar()
-            if found is None:
-                conn.execute(
-                    insert(schema.schema_version),
-                    {"version": schema.SCHEMA_VERSION, "applied_at": now_iso()},
-                )
+        """Create a new store at the newest schema revision; refuse one that is behind it."""
+        from mmm.store import migrate
+        from mmm.store.postgis import safe_url
 
-    def schema_version(self) -> int:
-        """The schema version this store is at."""
+        with self.engine.begin() as conn:
+            migrate.prepare(conn, safe_url(self.url))
+
+    def schema_version(self) -> str:
+        """The schema revision this store is at (an Alembic revision id such as ``0005``)."""
+        from mmm.store import migrate
+
         with self.engine.connect() as conn:
-            found = conn.execute(select(func.max(schema.schema_version.c.version))).scalar()
-        return int(found or 0)
+            return migrate.current(conn) or "none"
 
     def close(self) -> None:
         """Release the connections."""
@@ -222,11 +237,14 @@ class Store:
     def perimeters(self) -> gpd.GeoDataFrame:
         """All perimeters as a GeoDataFrame in EPSG:31370, sorted by name."""
         p = schema.perimeters.c
-        query = select(p.id, p.name, p.description, p.status, p.version, p.geom).order_by(p.name)
+        query = select(
+            p.id, p.name, p.description, p.status, p.version, p.start_date, p.geom
+        ).order_by(p.name)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         frame = pd.DataFrame(
-            [r[:5] for r in rows], columns=["id", "name", "description", "status", "version"]
+            [r[:6] for r in rows],
+            columns=["id", "name", "description", "status", "version", "start_date"],
         )
         return gpd.GeoDataFrame(
             frame, geometry=self._geoms_from_db([r.geom for r in rows]), crs=WORKING_CRS
@@ -385,6 +403,7 @@ class Store:
                 row["batch_id"] = batch_id
             if rows:
                 conn.execute(insert(schema.perimeters), rows)
+                self._add_imported_versions(conn, batch_id, frame, batch.actor)
             self.write_audit(
                 conn,
                 batch.actor,
@@ -415,6 +434,7 @@ class Store:
             self.write_audit(conn, actor, action, entity, entity_id, detail)
 
     def _add_batch(self, conn: Connection, batch: BatchInfo, *, imported: int) -> int:
+        self._lock_imports(conn)
         result = conn.execute(
             insert(schema.import_batches),
             {
@@ -452,6 +472,233 @@ class Store:
                 "detail": json.dumps(detail, sort_keys=True),
             },
         )
+
+    # -- perimeter editing: versions and optimistic locking (editor; mmm.perimeter_edit) ------
+    # Every save adds a ``perimeter_versions`` row in the same transaction as the change and its
+    # audit event. An edit names the version it was based on; the UPDATE matches only that
+    # version, so of two edits from the same version the second changes nothing and is refused
+    # with who saved in between and when (never merged).
+    def create_perimeter(
+        self,
+        fields: PerimeterFields,
+        geometry: BaseGeometry,
+        *,
+        actor: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> PerimeterVersion:
+        """Store a new perimeter (version 1, geometry already validated, EPSG:31370); audited.
+
+        Raises
+        ------
+        DuplicateName
+            When another perimeter (archived ones included) has this name; nothing is stored.
+        """
+        with self.engine.begin() as conn:
+            return self._create_perimeter(conn, fields, geometry, actor, detail or {})
+
+    def update_perimeter(
+        self,
+        perimeter_id: int,
+        fields: PerimeterFields,
+        geometry: BaseGeometry,
+        *,
+        based_on: int,
+        actor: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> PerimeterVersion:
+        """Save a new version of a perimeter edited from version ``based_on``; audited.
+
+        A status changed to ``archived`` is audited as an archive (nothing is ever deleted).
+
+        Raises
+        ------
+        NotFound
+            When no perimeter has this id.
+        PerimeterChanged
+            When the perimeter is no longer at ``based_on`` (its message names who changed it
+            and when); nothing is changed.
+        DuplicateName
+            When another perimeter has the new name.
+        """
+        with self.engine.begin() as conn:
+            return self._update_perimeter(
+                conn, perimeter_id, fields, geometry, based_on, actor, detail or {}
+            )
+
+    def split_perimeter(
+        self,
+        perimeter_id: int,
+        kept: tuple[PerimeterFields, BaseGeometry],
+        split_off: tuple[PerimeterFields, BaseGeometry],
+        *,
+        based_on: int,
+        actor: str,
+    ) -> tuple[PerimeterVersion, PerimeterVersion]:
+        """In one transaction: save ``kept`` as the perimeter's next version and ``split_off`` as
+        a new perimeter (the part taken out of it). Returns both saved versions.
+
+        Raises
+        ------
+        NotFound, PerimeterChanged, DuplicateName
+            As :meth:`update_perimeter` and :meth:`create_perimeter`; then nothing is changed.
+        """
+        with self.engine.begin() as conn:
+            rest = self._update_perimeter(
+                conn, perimeter_id, *kept, based_on, actor, {"split_off": split_off[0].name}
+            )
+            new = self._create_perimeter(conn, *split_off, actor, {"split_from": perimeter_id})
+        return rest, new
+
+    def _create_perimeter(
+        self,
+        conn: Connection,
+        fields: PerimeterFields,
+        geometry: BaseGeometry,
+        actor: str,
+        detail: Mapping[str, Any],
+    ) -> PerimeterVersion:
+        from sqlalchemy.exc import IntegrityError
+
+        values = {**_perimeter_values(fields), "version": 1, "geom": self._geom_to_db(geometry)}
+        try:  # a refused name ends the whole transaction: the caller's block rolls back
+            result = conn.execute(insert(schema.perimeters), values)
+        except IntegrityError:
+            raise DuplicateName(f"a perimeter named {fields.name!r} exists already") from None
+        key = result.inserted_primary_key
+        assert key is not None
+        saved = self._add_version(conn, int(key[0]), 1, fields, geometry, actor)
+        audit = {"name": fields.name, "version": 1, "status": fields.status}
+        audit |= {"area_m2": round(saved.area_m2, 1), **detail}
+        self.write_audit(conn, actor, "create", "perimeter", str(saved.perimeter_id), audit)
+        return saved
+
+    def _update_perimeter(
+        self,
+        conn: Connection,
+        perimeter_id: int,
+        fields: PerimeterFields,
+        geometry: BaseGeometry,
+        based_on: int,
+        actor: str,
+        detail: Mapping[str, Any],
+    ) -> PerimeterVersion:
+        from sqlalchemy.exc import IntegrityError
+
+        t = schema.perimeters
+        values = {**_perimeter_values(fields), "geom": self._geom_to_db(geometry)}
+        try:  # the UPDATE first: it takes the write lock before anything is read
+            done = conn.execute(
+                t.update()
+                .where(t.c.id == perimeter_id, t.c.version == based_on)
+                .values(**values, version=based_on + 1)
+            )
+        except IntegrityError:
+            raise DuplicateName(f"a perimeter named {fields.name!r} exists already") from None
+        if done.rowcount != 1:
+            latest = self._versions(conn, perimeter_id)
+            if not latest:
+                raise NotFound(f"no perimeter {perimeter_id}")
+            raise PerimeterChanged(latest[-1], based_on)
+        before = self._versions(conn, perimeter_id, only=based_on)
+        saved = self._add_version(conn, perimeter_id, based_on + 1, fields, geometry, actor)
+        old_status = before[0].fields.status if before else None
+        audit: dict[str, Any] = {"name": fields.name, "version": saved.version}
+        audit |= {"status": fields.status, "area_m2": round(saved.area_m2, 1)}
+        if before:
+            audit["area_change_m2"] = round(saved.area_m2 - before[0].area_m2, 1)
+        archived = fields.status == "archived" and old_status != "archived"
+        action = "archive" if archived else "update"
+        self.write_audit(conn, actor, action, "perimeter", str(perimeter_id), {**audit, **detail})
+        return saved
+
+    def perimeter_history(self, perimeter_id: int) -> list[PerimeterVersion]:
+        """Every saved version of a perimeter, oldest first (empty for an unknown id)."""
+        with self.engine.connect() as conn:
+            return self._versions(conn, perimeter_id)
+
+    def perimeter_version(self, perimeter_id: int, version: int) -> PerimeterVersion:
+        """One saved version of a perimeter.
+
+        Raises
+        ------
+        NotFound
+            When the perimeter or that version of it does not exist.
+        """
+        with self.engine.connect() as conn:
+            found = self._versions(conn, perimeter_id, only=version)
+        if not found:
+            raise NotFound(f"perimeter {perimeter_id} has no version {version}")
+        return found[0]
+
+    def _versions(
+        self, conn: Connection, perimeter_id: int, *, only: int | None = None
+    ) -> list[PerimeterVersion]:
+        v = schema.perimeter_versions.c
+        query = select(schema.perimeter_versions).where(v.perimeter_id == perimeter_id)
+        if only is not None:
+            query = query.where(v.version == only)
+        rows = conn.execute(query.order_by(v.version)).all()
+        geoms = self._geoms_from_db([r.geom for r in rows])
+        return [
+            PerimeterVersion(
+                perimeter_id=r.perimeter_id,
+                version=r.version,
+                fields=PerimeterFields(r.name, r.description, r.status, r.start_date),
+                geometry=geom,
+                actor=r.actor,
+                at=r.at,
+                area_m2=float(r.area),
+            )
+            for r, geom in zip(rows, geoms, strict=True)
+        ]
+
+    def _add_version(
+        self,
+        conn: Connection,
+        perimeter_id: int,
+        version: int,
+        fields: PerimeterFields,
+        geometry: BaseGeometry,
+        actor: str,
+    ) -> PerimeterVersion:
+        saved = PerimeterVersion(
+            perimeter_id, version, fields, geometry, actor, now_iso(), float(geometry.area)
+        )
+        conn.execute(
+            insert(schema.perimeter_versions),
+            {
+                **_perimeter_values(fields),
+                "perimeter_id": perimeter_id,
+                "version": version,
+                "geom": self._geom_to_db(geometry),
+                "actor": actor,
+                "at": saved.at,
+                "area": saved.area_m2,
+            },
+        )
+        return saved
+
+    def _add_imported_versions(
+        self, conn: Connection, batch_id: int, frame: gpd.GeoDataFrame, actor: str
+    ) -> None:
+        """Version 1 of each perimeter an import just added (so every history is complete)."""
+        p = schema.perimeters.c
+        ids = dict(conn.execute(select(p.name, p.id).where(p.batch_id == batch_id)).all())
+        for name, desc, geom in zip(
+            frame["name"], frame["description"], frame.geometry.values, strict=True
+        ):
+            fields = PerimeterFields(str(name), str(desc or ""), "active", None)
+            self._add_version(conn, int(ids[name]), 1, fields, geom, actor)
+
+
+def _perimeter_values(fields: PerimeterFields) -> dict[str, Any]:
+    """The ``perimeters`` (and ``perimeter_versions``) columns of ``fields``."""
+    return {
+        "name": fields.name,
+        "description": fields.description,
+        "status": fields.status,
+        "start_date": fields.start_date,
+    }
 
 
 def _iso_seconds(values: pd.Series) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The SQLite store: schema on first use, versioning, zone, audit, and clear errors."""
+"""The store on both backends: schema on first use, revisions, zone, audit, and clear errors."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ from datetime import date
 
 import pytest
 from shapely.geometry import box
+from sqlalchemy import text
 
 from mmm.errors import StoreError
 from mmm.settings import load_settings
-from mmm.store import BatchInfo, open_store
+from mmm.store import BatchInfo, migrate, open_store
 
 
-def test_schema_is_created_on_first_use_with_a_version(tmp_path):
+def test_schema_is_created_on_first_use_at_the_newest_revision(tmp_path):
     path = tmp_path / "deep" / "dir" / "s.sqlite"
     store = open_store(f"sqlite:///{path}")
     assert path.exists()
-    assert store.schema_version() == 1
+    assert store.schema_version() == migrate.head()
     tables = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master")}
     assert {
         "phenomena",
@@ -26,12 +27,28 @@ def test_schema_is_created_on_first_use_with_a_version(tmp_path):
         "import_batches",
         "audit_events",
         "zone",
-        "schema_version",
+        "alembic_version",
     } <= tables
     store.close()
-    again = open_store(f"sqlite:///{path}")  # reopening does not add a second version row
-    assert again.schema_version() == 1
-    assert sqlite3.connect(path).execute("select count(*) from schema_version").fetchone() == (1,)
+    again = open_store(f"sqlite:///{path}")  # reopening does not stamp a second revision
+    assert again.schema_version() == migrate.head()
+    assert sqlite3.connect(path).execute("select count(*) from alembic_version").fetchone() == (1,)
+
+
+def test_postgis_store_has_real_geometries_with_gist_indexes(pg_url):
+    store = open_store(pg_url)
+    store.set_zone("PZ Test", box(0, 0, 10, 10), BatchInfo("zone", "z.gpkg", "tester", 1, 0))
+    with store.engine.connect() as conn:
+        kind = conn.execute(
+            text("SELECT type, srid FROM geometry_columns WHERE f_table_name = 'perimeters'")
+        ).one()
+        area = conn.execute(text("SELECT ST_Area(geom) FROM zone")).scalar_one()
+        indexes = conn.execute(
+            text("SELECT indexname, indexdef FROM pg_indexes WHERE indexdef LIKE '%gist%'")
+        ).all()
+    assert tuple(kind) == ("GEOMETRY", 31370) and area == 100
+    assert {name for name, _ in indexes} >= {"ix_zone_geom", "ix_perimeters_geom"}
+    store.close()
 
 
 def test_zone_is_stored_and_audited(store):

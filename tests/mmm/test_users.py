@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import text
 
 from mmm import access
 from mmm.errors import AccessDenied, MMMError, NotFound
@@ -22,11 +22,11 @@ from mmm.users import (
 )
 
 
-def test_password_is_hashed_and_checked(store, tmp_path):
+def test_password_is_hashed_and_checked(store):
     user = add_user(store, "anna", "correct horse", role="analyst")
     assert (user.name, user.role, user.language, user.active) == ("anna", "analyst", "nl", True)
-    raw = sqlite3.connect(tmp_path / "store.sqlite").execute("select password_hash from users")
-    stored = raw.fetchone()[0]
+    with store.engine.connect() as conn:  # what the database itself holds, on either backend
+        stored = conn.execute(text("select password_hash from users")).scalar_one()
     assert "correct horse" not in stored and stored.startswith("scrypt:")
     assert authenticate(store, "anna", "correct horse") == user
     assert authenticate(store, "anna", "wrong horse!") is None
@@ -76,9 +76,21 @@ def test_language_is_remembered(store):
                 "view_grid",
                 "view_assignments",
                 "view_hotspots",
+                "propose_perimeter",  # proposes perimeters; analysts make them active
+                "view_perimeter_history",
+                "view_plans",
+                "edit_actions",  # sits in the project group: actions and the Act findings
+                "record_findings",
+                "view_reports",
+                "download_dossier",
+                "run_meeting",
             },
         ),
-        ("partner", {"view_map", "view_perimeter", "view_assignments"}),
+        (
+            "partner",
+            {"view_map", "view_perimeter", "view_assignments", "view_plans", "view_reports"},
+        ),
+        ("dpo", {"view_map", "view_perimeter", "view_audit", "view_perimeter_history"}),
     ],
 )
 def test_access_rules_per_role(store, role, allowed):
