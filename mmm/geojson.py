@@ -11,12 +11,11 @@ from mmm.crs import WEB_CRS
 
 
 def perimeter_features(perimeters: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """One Feature per perimeter with ``id``, ``name``, ``description``, ``status``, ``version``."""
+    """One Feature per perimeter: ``id``, ``name``, ``description``, ``status``, ``version``…"""
     web = perimeters.to_crs(WEB_CRS)
+    columns = ["id", "name", "description", "status", "version", "start_date", "geometry"]
     collection = json.loads(
-        web[["id", "name", "description", "status", "version", "geometry"]].to_json(
-            drop_id=True, to_wgs84=False
-        )
+        web[[c for c in columns if c in web.columns]].to_json(drop_id=True, to_wgs84=False)
     )
     for feature in collection["features"]:
         feature["id"] = feature["properties"]["id"]

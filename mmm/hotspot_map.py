@@ -415,7 +415,9 @@ def _cells(result: HotspotResult) -> tuple[np.ndarray, dict[str, Any]]:
     return send, columns
 
 
-def _candidates(cands: gpd.GeoDataFrame, phenomena: dict[str, str], _: Translate) -> list[Any]:
+def _candidates(
+    cands: gpd.GeoDataFrame, phenomena: dict[str, str], _: Translate, *, adoptable: bool = False
+) -> list[Any]:
     """Candidate polygons as GeoJSON features with a translated popup each."""
     if cands.empty:
         return []
@@ -429,6 +431,7 @@ def _candidates(cands: gpd.GeoDataFrame, phenomena: dict[str, str], _: Translate
     phenomenon, incidents = html.escape(_("Phenomenon")), html.escape(_("Incidents"))
     head = f"<tr><th>{phenomenon}</th><th class='num'>{incidents}</th></tr>"
     kind = html.escape(_("candidate perimeter"))
+    adopt_text = html.escape(_("Adopt as a proposed perimeter"))
     features = []
     for i, rec in enumerate(cands.drop(columns=cands.geometry.name).to_dict("records")):
         codes = [c for c in str(rec["phenomena"]).split(", ") if c]
@@ -442,10 +445,13 @@ def _candidates(cands: gpd.GeoDataFrame, phenomena: dict[str, str], _: Translate
             "area": f"{rec['area_ha']:.1f}",
         }
         name = html.escape(str(rec["name"]))
+        adopt = f'<br><button type="submit" form="adopt-{i}">{adopt_text}</button>'
+        adopt = adopt if adoptable else ""
         popup = (
             f'<div class="mmm-popup"><strong>{name}</strong> '
             f"({kind})<br>{html.escape(facts)}"
-            f"<table><thead>{head}</thead><tbody>{rows}</tbody></table><small>{note}</small></div>"
+            f"<table><thead>{head}</thead><tbody>{rows}</tbody></table><small>{note}</small>"
+            f"{adopt}</div>"
         )
         features.append(
             {
@@ -486,6 +492,7 @@ def hotspot_map(
     tiles_attribution: str | None = None,
     translate: Translate = _same,
     presentation: bool = False,
+    adoptable: bool = False,
 ) -> folium.Map:
     """The hotspot map of ``result``: multi-phenomenon cells, Gi* and KDE layers, candidates.
 
@@ -513,6 +520,9 @@ def hotspot_map(
         Translates the English interface strings (e.g. Flask-Babel's ``gettext``).
     presentation
         For a shared screen: large fonts, thicker outlines, a collapsed layer control.
+    adoptable
+        Give each candidate's popup an "adopt" button that submits the page's form
+        ``adopt-<i>`` (``i``: the candidate's row), which the page provides.
 
     Returns
     -------
@@ -552,7 +562,7 @@ def hotspot_map(
             "fixed": _fixed_legend(_),
         },
         "candidates": {"type": "FeatureCollection", "features": _candidates(
-            result.candidates, phenomena, _)},
+            result.candidates, phenomena, _, adoptable=adoptable)},
         "perimeters": {"type": "FeatureCollection", "features": _perimeters(perimeters)},
         "text": _strings(result, _),
         "style": {

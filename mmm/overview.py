@@ -129,10 +129,12 @@ def zone_overview(
     """Counts per perimeter for a month range and the range before, and the grid of the range.
 
     A restricted ``scope`` (a partner) gets only its perimeters and phenomena, and no grid (the
-    grid would show counts outside its perimeters).
+    grid would show counts outside its perimeters). Archived perimeters are left out: the map
+    shows the perimeters being worked on (active and proposed); their pages stay reachable.
     """
     incidents = store.incidents()
     perimeters = visible_perimeters(store.perimeters(), scope)
+    perimeters = perimeters[perimeters["status"] != "archived"]
     zone = store.zone()
     if zone is None:
         raise NotFound("the store holds no data yet: import a zone, perimeters and incidents")

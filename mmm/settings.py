@@ -55,6 +55,27 @@ class Settings:
             "help": "Per-phenomenon thresholds, e.g. 'intrafamily_violence=10,drugs=5'",
         },
     )
+    perimeter_min_area_m2: float = field(
+        default=100.0,
+        metadata={
+            "env": "MMM_PERIMETER_MIN_AREA",
+            "help": "Smallest area (m²) of a perimeter saved in the editor; smaller is refused",
+        },
+    )
+    perimeter_max_area_m2: float = field(
+        default=10_000_000.0,
+        metadata={
+            "env": "MMM_PERIMETER_MAX_AREA",
+            "help": "Largest area (m²) of a perimeter saved in the editor (default 10 km²)",
+        },
+    )
+    chromium: str = field(
+        default="/usr/bin/chromium",
+        metadata={
+            "env": "MMM_CHROMIUM",
+            "help": "The Chromium that prints PDF reports (and runs the browser tests)",
+        },
+    )
     progress_min_rows: int = field(
         default=50_000,
         metadata={

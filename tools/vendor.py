@@ -37,6 +37,12 @@ FILES: dict[str, list[tuple[str, str]]] = {
         ("dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
         ("MIT-LICENCE.txt", "LICENSE"),
     ],
+    # Drawing and editing perimeters in the browser (the perimeter editor).
+    "@geoman-io/leaflet-geoman-free": [
+        ("dist/leaflet-geoman.min.js", "leaflet-geoman.min.js"),
+        ("dist/leaflet-geoman.css", "leaflet-geoman.css"),
+        ("LICENSE", "LICENSE"),
+    ],
     "vega": [("build/vega.min.js", "vega.min.js"), ("LICENSE", "LICENSE")],
     "vega-lite": [("build/vega-lite.min.js", "vega-lite.min.js"), ("LICENSE", "LICENSE")],
     "vega-embed": [("build/vega-embed.min.js", "vega-embed.min.js"), ("LICENSE", "LICENSE")],

@@ -13,7 +13,7 @@ from webmap.audit import bp
 from webmap.extensions import get_store
 from webmap.vocabulary import purpose_names
 
-ACTIONS = ("read", "export", "import", "create", "update", "assign", "unassign", "label")
+ACTIONS = ("read", "export", "import", "create", "update", "archive", "assign", "unassign", "label")
 
 
 @bp.get("/")

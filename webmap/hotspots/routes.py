@@ -15,14 +15,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from mmm import access
+from mmm import access, perimeter_edit
 from mmm.audit import PURPOSES
+from mmm.errors import AccessDenied
 from mmm.export import WRITERS
 from mmm.hotspot_map import colocation_matrix, hotspot_map, hotspot_rows, warning_messages
 from mmm.hotspots import HotspotOptions, HotspotResult, run_hotspots
 from mmm.labels import phenomenon_labels
 from mmm.overview import available_months
+from mmm.perimeter_geometry import GeometryRefused
 from mmm.store import Store
+from webmap.api.routes import limits as api_limits
 from webmap.extensions import get_store
 from webmap.flashing import actor
 from webmap.folium_page import assets, parts, tiles_url
@@ -105,6 +108,7 @@ def index() -> str | tuple[str, int]:
         tiles_url=tiles_url(),
         translate=_,
         presentation=form.presentation,
+        adoptable=access.can(user, "propose_perimeter"),
     )
     return render_template(
         "hotspots/index.html",
@@ -120,7 +124,44 @@ def index() -> str | tuple[str, int]:
         may_export=access.can(user, "export"),
         purposes=purpose_names(),
         zone_weights=store.phenomenon_weights() if access.can(user, "set_weights") else None,
+        may_adopt=access.can(user, "propose_perimeter"),
     )
+
+
+@bp.post("/hotspots/adopt")
+def adopt() -> Response:
+    """One candidate of the run the page shows becomes a proposed perimeter; then the editor.
+
+    The page's own query (the run's parameters) comes along, so the candidate is the one the
+    person saw; its geometry is taken from the run on the server, never from the browser.
+    """
+    user = current_user.user
+    if not (access.can(user, "view_hotspots") and access.can(user, "propose_perimeter")):
+        abort(403)
+    store = get_store()
+    language = str(get_locale())
+    try:
+        _form, result, _months = _run(store, phenomenon_labels(store, language))
+    except InvalidParameter as error:
+        abort(400, str(error))
+    chosen = result.candidates[result.candidates["name"] == request.form.get("candidate")]
+    if chosen.empty:
+        abort(404, _("This candidate is not in the analysis any more: reload the hotspot page."))
+    row = chosen.iloc[0]
+    try:
+        saved = perimeter_edit.adopt(
+            store,
+            user,
+            (str(row["name"]), str(row["description"]), row.geometry),
+            limits=api_limits(),
+            language=language,
+        )
+    except (GeometryRefused, AccessDenied) as error:
+        flash(str(error), "error")
+        return redirect(f"{url_for('hotspots.index')}?{request.query_string.decode()}")
+    name = saved.saved.fields.name
+    flash(_("%(name)s is now a proposed perimeter: adjust it and save.", name=name), "info")
+    return redirect(url_for("perimeters.edit", perimeter_id=saved.saved.perimeter_id))
 
 
 @bp.post("/hotspots/weights")

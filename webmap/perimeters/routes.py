@@ -1,22 +1,37 @@
-"""Perimeter views."""
+"""Perimeter views: the list, a page per perimeter (map, counts, history), the editor, upload."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+import tempfile
+from pathlib import Path
+
+from flask import abort, flash, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.utils import secure_filename
 
 from mmm import access, charts, maps
 from mmm.audit import PURPOSES, record_read
-from mmm.errors import InvalidPeriod, NotFound
+from mmm.errors import ImportRejected, InvalidPeriod, NotFound
+from mmm.imports import ImportReport, import_perimeters
 from mmm.overview import perimeter_overview
 from mmm.partners import who_does_what
+from mmm.perimeter_edit import latest
+from mmm.perimeter_geometry import to_geojson
+from mmm.store.perimeter_rows import PerimeterVersion
 from webmap.extensions import current_scope, get_store
+from webmap.flashing import actor, form_errors
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.perimeters import bp
+from webmap.perimeters.editor import editor_data, may_edit, statuses
+from webmap.perimeters.forms import UploadForm
+from webmap.perimeters.history import history_rows
 from webmap.vocabulary import purpose_names
+
+#: Rejected rows shown on the upload report page (all of them are counted).
+SHOWN_REJECTS = 200
 
 
 @bp.get("/")
@@ -68,14 +83,104 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
     scope = current_scope()
     team = who_does_what(get_store(), scope.pairs)
     team = team[team["perimeter_id"] == perimeter_id]
+    versions = get_store().perimeter_history(perimeter_id)
+    history, earlier = _history(versions)
     return render_template(
         "perimeters/show.html",
         view=view,
         map=parts(fmap),
+        map_name=fmap.get_name(),
         chart=chart,
         chart_js=urls.chart_js,
         team=team,
         responsibilities=RESPONSIBILITY_NAMES,
         may_see_points=may_see_points,
         purposes=purpose_names(),
+        history=history,
+        earlier=earlier,
+        may_edit=bool(versions) and may_edit(user, versions[-1]),
     )
+
+
+def _history(
+    versions: list[PerimeterVersion],
+) -> tuple[list[dict[str, object]] | None, dict[str, object] | None]:
+    """History rows (``None`` for roles that may not see them), and ``?version=N`` to draw."""
+    if not access.can(current_user.user, "view_perimeter_history"):
+        return None, None
+    chosen = request.args.get("version", type=int)
+    earlier = next((v for v in versions[:-1] if v.version == chosen), None)
+    shown = None
+    if earlier is not None:
+        shown = {"version": earlier.version, "geometry": to_geojson(earlier.geometry)}
+    return history_rows(versions), shown
+
+
+@bp.get("/new")
+def new() -> str:
+    """The editor for a new perimeter."""
+    user = current_user.user
+    if not access.can(user, "propose_perimeter"):
+        abort(403)
+    return render_template(
+        "perimeters/edit.html",
+        data=editor_data(get_store(), user, None, None),
+        current=None,
+        statuses=statuses(user, None),
+    )
+
+
+@bp.get("/<int:perimeter_id>/edit")
+def edit(perimeter_id: int) -> str:
+    """The editor for an existing perimeter (``?version=N`` draws that version beside it)."""
+    user = current_user.user
+    try:
+        current = latest(get_store(), perimeter_id)
+    except NotFound:
+        abort(404)
+    if not may_edit(user, current):
+        abort(403)
+    try:
+        data = editor_data(get_store(), user, current, request.args.get("version", type=int))
+    except NotFound:
+        abort(404)
+    return render_template(
+        "perimeters/edit.html", data=data, current=current, statuses=statuses(user, current)
+    )
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+def upload() -> str | tuple[str, int]:
+    """Import a file of perimeters with the rules of ``mmm import perimeters``; the report."""
+    if not access.can(current_user.user, "import_perimeters"):
+        abort(403)
+    form = UploadForm()
+    report: ImportReport | None = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            report = _import(form)
+        except ImportRejected as exc:
+            flash(str(exc), "error")
+            status = 400
+    elif form.is_submitted():
+        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+        status = 400
+    page = render_template(
+        "perimeters/upload.html",
+        form=form,
+        report=report,
+        rejects=None if report is None else report.rejected.head(SHOWN_REJECTS),
+        purposes=purpose_names(),
+    )
+    return page, status
+
+
+def _import(form: UploadForm) -> ImportReport:
+    """Run the import on a temporary copy of the upload (its name keeps the format's suffix)."""
+    upload = form.file.data
+    name = secure_filename(upload.filename or "") or "perimeters.geojson"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        upload.save(path)
+        return import_perimeters(get_store(), path, dry_run=bool(form.dry_run.data), actor=actor())
