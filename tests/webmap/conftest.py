@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
+from mmm.plans.demo import add_demo_plans
 from mmm.store import open_store
 from webmap import create_app
 
@@ -29,6 +30,7 @@ def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     store = open_store(url)
     load_demo(store)
     add_demo_partners(store)
+    add_demo_plans(store)
     add_demo_users(store)
     store.close()
     return url
