@@ -97,22 +97,16 @@ from mmm.demo import (
 from mmm.grid import grid_counts
 from mmm.maps import CATEGORICAL
 from mmm.overview import MonthRange
+from mmm.pdf import chromium_flags
+from mmm.settings import load_settings
 from mmm.store import BatchInfo, open_store
 from webmap import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "webmap" / "static" / "vendor"
-CHROMIUM = os.environ.get("MMM_CHROMIUM", "/usr/bin/chromium")
-#: Flags that keep Chromium off the network it cannot reach here, and quiet.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = load_settings().chromium
+#: Flags that keep Chromium off the network it cannot reach here, and quiet (shared with mmm.pdf).
+CHROMIUM_FLAGS = chromium_flags()
 VIEWPORT = {"width": 1400, "height": 900}
 USER = "analist"  # the demo analyst: may see the zone map
 

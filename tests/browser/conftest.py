@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,21 +12,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
+from mmm.pdf import chromium_flags
+from mmm.settings import load_settings
 from mmm.store import open_store
 from webmap import create_app
 
-CHROMIUM = os.environ.get("MMM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = load_settings().chromium
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "browser"
-#: Flags that keep Chromium off the network it cannot reach here, and quiet.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: Flags that keep Chromium off the network it cannot reach here, and quiet (shared with mmm.pdf).
+FLAGS = chromium_flags()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,105 @@
+"""Meeting mode: who may run it, the slides, and small counts hidden with partners present."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
+from mmm.plans import list_plans
+from mmm.plans.demo import add_demo_plans
+from mmm.store import open_store
+from webmap import create_app
+
+USERS = {"admin": "admin", "analyst": "analist", "officer": "wijkinspecteur",
+         "partner": "partner", "dpo": "privacy"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{Path(tmp_path_factory.mktemp('meeting')) / 'demo.sqlite'}"
+    store = open_store(url)
+    load_demo(store)
+    add_demo_partners(store)
+    add_demo_plans(store)
+    add_demo_users(store)
+    store.close()
+    return url
+
+
+@pytest.fixture(scope="module")
+def app(store_url: str) -> Flask:
+    config = {"TESTING": True, "MMM_STORE": store_url, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}
+    return create_app({**config, "MMM_SUPPRESS_BELOW": 20, "MMM_SUPPRESS_OVERRIDES": {}})
+
+
+@pytest.fixture
+def login(app: Flask) -> Callable[[str], FlaskClient]:
+    def make(role: str) -> FlaskClient:
+        client = app.test_client()
+        response = client.post("/login", data={"name": USERS[role], "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+        return client
+
+    return make
+
+
+def _counts(html: str) -> list[str]:
+    return [c.strip() for c in re.findall(r'class="num count">([^<]*)<', html)]
+
+
+@pytest.mark.parametrize("role", ["partner", "dpo"])
+def test_only_staff_run_a_meeting(login, role: str) -> None:
+    client = login(role)
+    assert client.get("/meeting/").status_code == 403
+    assert client.get("/meeting/walk?plan=1").status_code == 403
+    assert 'href="/meeting/"' not in client.get("/map").get_data(as_text=True)
+
+
+def test_the_choice_lists_plans_and_perimeters(login) -> None:
+    html = login("officer").get("/meeting/").get_data(as_text=True)
+    assert 'name="plan"' in html and 'name="perimeter"' in html
+    assert "Veilige Stationsbuurt" in html and "Samen sterk in De Linde" in html
+
+
+def test_a_walk_shows_one_slide_per_perimeter_without_the_app_navigation(
+    login, store_url: str
+) -> None:
+    plans = {p.perimeter: p.id for p in list_plans(open_store(store_url))}
+    shapes = open_store(store_url).perimeters()
+    other = int(shapes.loc[~shapes["name"].isin(list(plans)), "id"].iloc[0])
+    url = f"/meeting/walk?plan={plans['Stationsbuurt']}&perimeter={other}&partners=0"
+    response = login("analyst").get(url)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count('<section class="slide') == 2
+    assert 'class="top"' not in html  # no app header on the shared screen
+    assert html.count("leaflet.js") <= 1 and "meeting.js" in html
+    assert "1 / 2" in html and "Lopende acties per partner" in html  # Dutch first
+    assert "Preventiedienst Demostad" in html  # an owner of open actions
+    assert "&lt;20" not in html
+
+
+def test_with_partners_in_the_room_small_counts_are_hidden(login, store_url: str) -> None:
+    plan = {p.perimeter: p.id for p in list_plans(open_store(store_url))}["Stationsbuurt"]
+    client = login("analyst")
+    shapes = open_store(store_url).perimeters()
+    quiet = int(shapes["id"].iloc[-1])
+    staff_only = client.get(f"/meeting/walk?perimeter={quiet}&partners=0").get_data(as_text=True)
+    assert any(c.isdigit() and int(c) < 20 for c in _counts(staff_only))
+    for query in (f"plan={plan}&perimeter={quiet}", f"plan={plan}&perimeter={quiet}&partners=1"):
+        html = client.get(f"/meeting/walk?{query}").get_data(as_text=True)
+        for text in _counts(html):
+            assert text.startswith("&lt;") or text == "—" or int(text.lstrip("≥")) >= 20, text
+
+
+def test_a_bad_choice_is_answered_clearly(login) -> None:
+    client = login("admin")
+    assert client.get("/meeting/walk").status_code == 404
+    assert client.get("/meeting/walk?plan=9999").status_code == 404
+    assert client.get("/meeting/walk?perimeter=abc").status_code == 400
