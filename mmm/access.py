@@ -30,6 +30,29 @@ RULES: dict[str, frozenset[str]] = {
     "manage_partners": frozenset({"admin"}),
     "view_audit": frozenset({"admin", "dpo"}),
     "manage_users": frozenset({"admin"}),
+    # Perimeter editor: analysts and admins draw, edit, archive and import perimeters;
+    # neighbourhood officers only propose (status "proposed", see perimeter_edit_refusal);
+    # partners and the DPO never edit. The history names staff, so partners do not see it.
+    "propose_perimeter": frozenset({"admin", "analyst", "officer"}),
+    "edit_perimeter": frozenset({"admin", "analyst"}),
+    "import_perimeters": frozenset({"admin", "analyst"}),
+    "view_perimeter_history": frozenset({"admin", "analyst", "officer", "dpo"}),
+    # Action plans (mmm.plans). Partners read the plans of their perimeters, figures
+    # suppressed (mmm.plans.visible); the DPO reads nothing operational. Analysts and admins
+    # write plans, targets, resources, surveys and run the PDCA steps; neighbourhood officers,
+    # who sit in the project groups, write actions and record a cycle's findings (Act).
+    "view_plans": frozenset({"admin", "analyst", "officer", "partner"}),
+    "edit_plans": frozenset({"admin", "analyst"}),
+    "edit_actions": frozenset({"admin", "analyst", "officer"}),
+    "record_findings": frozenset({"admin", "analyst", "officer"}),
+    "import_surveys": frozenset({"admin", "analyst"}),
+    # Reports (mmm.report): partners read and print the progress report of their plans (their
+    # scope, small counts suppressed). The meeting dossier (a file that leaves the app) and
+    # meeting mode (the shared screen) are run by the zone's staff; the screen hides small
+    # counts whenever partners sit in the room (audience_scope).
+    "view_reports": frozenset({"admin", "analyst", "officer", "partner"}),
+    "download_dossier": frozenset({"admin", "analyst", "officer"}),
+    "run_meeting": frozenset({"admin", "analyst", "officer"}),
 }
 
 
@@ -42,6 +65,31 @@ def require(user: User, action: str) -> None:
     """Raise :class:`AccessDenied` unless ``user`` may do ``action``."""
     if not can(user, action):
         raise AccessDenied(f"the role {user.role!r} may not {action.replace('_', ' ')}")
+
+
+def perimeter_edit_refusal(
+    user: User, new_status: str, old_status: str | None = None
+) -> str | None:
+    """Why ``user`` may not save a perimeter as ``new_status`` (``old_status``: ``None`` when new).
+
+    ``None`` means allowed. Analysts and admins may save any status; an officer may create or
+    edit a *proposed* perimeter and keep it proposed; every other role may not edit at all.
+    """
+    if can(user, "edit_perimeter"):
+        return None
+    if not can(user, "propose_perimeter"):
+        return f"the role {user.role!r} may not edit perimeters"
+    if old_status not in (None, "proposed"):
+        return (
+            f"this perimeter is {old_status}: only an analyst or an administrator may change it "
+            "(officers edit proposed perimeters)"
+        )
+    if new_status != "proposed":
+        return (
+            "officers propose perimeters: save it with the status 'proposed'; an analyst or an "
+            "administrator makes it active"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -92,6 +140,19 @@ def scope_for(
     codes = list(store.phenomena()["code"])
     limits = {code: int((overrides or {}).get(code, threshold)) for code in codes}
     return Scope(pairs=pairs, thresholds=limits)
+
+
+def audience_scope(
+    store: Store, *, threshold: int = 5, overrides: Mapping[str, int] | None = None
+) -> Scope:
+    """Every perimeter and phenomenon, small counts suppressed as for partners.
+
+    For a screen or a document staff show to partners (meeting mode with partners in the
+    room): what partners may not read must not be shown to them either.
+    """
+    codes = list(store.phenomena()["code"])
+    limits = {code: int((overrides or {}).get(code, threshold)) for code in codes}
+    return Scope(pairs=None, thresholds=limits)
 
 
 def visible_perimeters(perimeters: pd.DataFrame, scope: Scope) -> pd.DataFrame:

@@ -33,6 +33,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MMM_TILES_URL=settings.tiles_url,
         MMM_SUPPRESS_BELOW=settings.suppress_below,
         MMM_SUPPRESS_OVERRIDES=thresholds(settings),
+        MMM_PERIMETER_MIN_AREA=settings.perimeter_min_area_m2,
+        MMM_PERIMETER_MAX_AREA=settings.perimeter_max_area_m2,
+        MMM_CHROMIUM=settings.chromium,
         SECRET_KEY=settings.secret_key or None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -110,11 +113,16 @@ def _register_blueprints(app: Flask) -> None:
     from webmap.exports import bp as exports_bp
     from webmap.hotspots import bp as hotspots_bp
     from webmap.maps import bp as maps_bp
+    from webmap.meeting import bp as meeting_bp
     from webmap.partners import bp as partners_bp
     from webmap.perimeters import bp as perimeters_bp
+    from webmap.plans import bp as plans_bp
+    from webmap.reports import bp as reports_bp
 
     blueprints = (auth_bp, maps_bp, perimeters_bp, partners_bp, exports_bp, api_bp, audit_bp)
-    for bp in (*blueprints, admin_bp, hotspots_bp):
+    for bp in (*blueprints, admin_bp, hotspots_bp, plans_bp):
+        app.register_blueprint(bp)
+    for bp in (reports_bp, meeting_bp):  # reports and meeting mode (mmm.report)
         app.register_blueprint(bp)
 
 
