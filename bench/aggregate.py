@@ -24,7 +24,11 @@ micro-local perimeters). The script
 7. on PostGIS (a throwaway cluster of Debian's PostgreSQL + PostGIS, as the tests start, or
    ``--postgis URL`` of an empty database): stores the same N incidents and M perimeters
    (``COPY``), times the counting query ``ST_Covers`` + ``GROUP BY`` (best of 3), checks its
-   counts against mmm's, and times the same CSV import as in 6 into a fresh PostGIS store.
+   counts against mmm's, and times the same CSV import as in 6 into a fresh PostGIS store;
+8. times the same count on a local dask cluster of 2 worker processes (the ``dask`` extra:
+   :func:`mmm.aggregate_dask.count_incidents_on_cluster`, the rows sent from this process as
+   ``mmm aggregate --engine dask`` does) and checks its counts too. ``bench/dask_scaling.py``
+   measures its scaling on 10,000,000 incidents.
 
 Run it from the repository root::
 
@@ -440,6 +444,50 @@ def postgis_rows(pg: PostGISRun, mmm_s: float, n: str) -> list[tuple[str, str, s
     ]
 
 
+# -- dask -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DaskRun:
+    """The same count on a local dask cluster (rows sent from this process, as the CLI does)."""
+
+    workers: int
+    seconds: float
+    runs: int
+    diff: CountDiff
+
+
+def bench_dask(
+    incidents: pd.DataFrame, perimeters: gpd.GeoDataFrame, mmm_table: pd.DataFrame, workers: int
+) -> DaskRun:
+    """Time :func:`mmm.aggregate_dask.count_incidents_on_cluster` on ``workers`` processes.
+
+    Partitions of a quarter of the rows each, so both workers get work; the cluster is started
+    before the clock runs (its start-up is a fixed cost, not a cost per row).
+    """
+    from mmm.aggregate_dask import count_incidents_on_cluster, open_cluster
+
+    with open_cluster(workers=workers) as client:
+
+        def run() -> tuple[float, pd.DataFrame]:
+            start = time.perf_counter()
+            table = count_incidents_on_cluster(
+                incidents, perimeters, client=client, partition_rows=-(-len(incidents) // 4)
+            )
+            return time.perf_counter() - start, table
+
+        seconds, runs, table = best_of(run, f"dask {workers} workers")
+    return DaskRun(workers, seconds, runs, compare_counts(mmm_table, table))
+
+
+def dask_row(run: DaskRun, mmm_s: float, n: str) -> tuple[str, str, str]:
+    """The dask line of the side-by-side table."""
+    return (
+        f"dask, {run.workers} local workers, {n}",
+        f"{run.seconds:.3f} s",
+        f"{runs_note(run.runs)}; {run.seconds / mmm_s:.1f}× mmm's time (bench/dask_scaling.py: "
+        "scaling on 10M)",
+    )
+
+
 # -- output ---------------------------------------------------------------------------------
 def machine_lines() -> list[str]:
     """CPU, core count and library versions."""
@@ -547,6 +595,12 @@ def main(argv: list[str] | None = None) -> int:
             cluster.stop()
     rate = imp.rows / imp.total_s
     print(f"import throughput: {rate:,.0f} rows/s")
+    dask = bench_dask(incidents, perimeters, mmm_table, workers=2)
+    if not dask.diff.identical:
+        print("dask counts against mmm:")
+        print_diff(dask.diff)
+        return 1
+    print(f"dask counts identical: yes ({dask.diff.rows_baseline:,} non-zero rows)")
 
     n = f"{args.incidents:,} incidents × {args.perimeters:,} perimeters"
     rows = [
@@ -565,6 +619,7 @@ def main(argv: list[str] | None = None) -> int:
         ("  validate (dry run)", f"{imp.validate_s:.3f} s", "timed on its own"),
         ("  store (total − read − validate)", f"{imp.store_s:.3f} s", "approximate"),
         *postgis_rows(pg, mmm_s, n),
+        dask_row(dask, mmm_s, n),
     ]
     if pg_imp is not None:
         pg_rate = pg_imp.rows / pg_imp.total_s

@@ -35,3 +35,6 @@ def test_aggregate_bench_runs_and_counts_match() -> None:
     assert "PostGIS counts identical: yes" in result.stdout
     assert re.search(r"PostGIS ST_Covers \+ GROUP BY \(SQL\).*\d+\.\d{3} s", result.stdout)
     assert re.search(r"into PostGIS, total\s+\d+\.\d{3} s\s+[\d,]+ rows/s", result.stdout)
+    # and on a local dask cluster of two workers
+    assert "dask counts identical: yes" in result.stdout
+    assert re.search(r"dask, 2 local workers.*\d+\.\d{3} s", result.stdout)
