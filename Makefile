@@ -56,6 +56,8 @@ lint: install
 
 test: lint browser-deps pg-deps
 	$(BIN)/pytest
+	@echo "The web app's tests again, on a PostGIS store:"
+	MMM_TEST_BACKEND=postgis $(BIN)/pytest -q tests/webmap
 
 bench: install
 	$(BIN)/python bench/aggregate.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,9 +25,16 @@ ROLE_USERS = {
 
 
 @pytest.fixture(scope="session")
-def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = Path(tmp_path_factory.mktemp("web")) / "demo.sqlite"
-    url = f"sqlite:///{path}"
+def demo_store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo zone in a SQLite file, or on PostGIS with ``MMM_TEST_BACKEND=postgis``.
+
+    ``make test`` runs the web tests twice, once on each backend, so the app cannot come to
+    depend on one of them.
+    """
+    if os.environ.get("MMM_TEST_BACKEND", "sqlite") == "postgis":
+        url = request.getfixturevalue("pg_cluster").new_database("mmm_web_demo")
+    else:
+        url = f"sqlite:///{Path(tmp_path_factory.mktemp('web')) / 'demo.sqlite'}"
     store = open_store(url)
     load_demo(store)
     add_demo_partners(store)
