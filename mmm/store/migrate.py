@@ -26,6 +26,8 @@ from mmm.errors import StoreError
 from mmm.store import schema
 
 SCRIPTS = Path(__file__).with_name("migrations")
+#: The revision of the schema every store from before Alembic has (``schema_version`` 1).
+FIRST = "0001"
 #: A key for PostgreSQL's advisory lock: two processes never create or upgrade a store at once.
 _LOCK_KEY = 0x4D4D4D  # "MMM"
 
@@ -146,8 +148,8 @@ def upgrade(engine: Engine, url: str) -> Upgrade:
                 f"not know (its newest is {newest}): use a newer MMM Planner"
             )
         adopted = before is None
-        if adopted:
-            before = _legacy_revision(conn)
+        if adopted:  # schema_version 1: the schema of revision 0001
+            before = FIRST
             MigrationContext.configure(conn).stamp(_scripts(), before)
         command.upgrade(alembic_config(conn), "head")
         _check_foreign_keys(conn)
@@ -165,16 +167,6 @@ def _is_known(revision: str) -> bool:
         return _scripts().get_revision(revision) is not None
     except CommandError:
         return False
-
-
-def _legacy_revision(conn: Connection) -> str:
-    """The revision a store from before Alembic matches.
-
-    Such stores carry ``schema_version`` 1; the ones written after phenomenon weights landed
-    (revision 0002) already have the ``phenomena.weight`` column.
-    """
-    columns = {c["name"] for c in inspect(conn).get_columns("phenomena")}
-    return "0002" if "weight" in columns else "0001"
 
 
 def _check_foreign_keys(conn: Connection) -> None:

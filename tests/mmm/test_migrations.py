@@ -1,8 +1,8 @@
 """Schema revisions: the chain from 0001 builds exactly schema.py, old stores upgrade losing nothing.
 
-The legacy fixtures in ``tests/mmm/data/`` are SQLite stores written by the landed code of two
-commits from before Alembic (their own code, dumped with sqlite3's ``iterdump``): one before
-phenomenon weights (1d89ffc), one after user session epochs (a985b3e).
+The legacy fixture in ``tests/mmm/data/`` is a SQLite store written by landed code from before
+Alembic (commit 1d89ffc's own code, whose store schema is the one every earlier landing had;
+dumped with sqlite3's ``iterdump``).
 """
 
 from __future__ import annotations
@@ -24,10 +24,7 @@ from mmm.store import migrate, migration_engine, open_store, schema
 from mmm.users import authenticate
 
 DATA = Path(__file__).parent / "data"
-LEGACY = {
-    "1d89ffc": DATA / "legacy_store_1d89ffc.sql",  # before phenomena.weight: recorded as 0001
-    "a985b3e": DATA / "legacy_store_a985b3e.sql",  # weight and session_epoch: recorded as 0002
-}
+LEGACY = DATA / "legacy_store_1d89ffc.sql"
 
 
 def _differences(conn: Connection) -> list[Any]:
@@ -188,11 +185,10 @@ def _square() -> bytes:
     return shapely.to_wkb(shapely.box(0, 0, 1000, 1000))
 
 
-@pytest.mark.parametrize("commit", sorted(LEGACY))
-def test_a_store_from_before_revisions_upgrades_and_loses_nothing(commit, tmp_path, runner):
+def test_a_store_from_before_revisions_upgrades_and_loses_nothing(tmp_path, runner):
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as raw:
-        raw.executescript(LEGACY[commit].read_text())
+        raw.executescript(LEGACY.read_text())
     url = f"sqlite:///{path}"
     with sqlite3.connect(path) as raw:
         old = {
@@ -208,9 +204,8 @@ def test_a_store_from_before_revisions_upgrades_and_loses_nothing(commit, tmp_pa
 
     done = runner.invoke(cli, ["db", "upgrade", "--store", url])
     assert done.exit_code == 0, done.output
-    recorded = "0001" if commit == "1d89ffc" else "0002"
-    assert f"Recorded schema revision {recorded}" in done.output
-    assert f"from schema revision {recorded} to {migrate.head()}" in done.output
+    assert "Recorded schema revision 0001" in done.output
+    assert f"from schema revision 0001 to {migrate.head()}" in done.output
 
     with sqlite3.connect(path) as raw:  # every old row is still there, column for column
         for name, rows in old.items():
