@@ -11,12 +11,13 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from mmm.errors import StoreError
 from mmm.settings import load_settings, thresholds
 from webmap.extensions import babel, csrf, login_manager, select_locale
 
@@ -57,7 +58,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.context_processor(_template_helpers)
     for code in (400, 403, 404):  # JSON routes get JSON errors (see _error_page)
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(StoreError, _store_unavailable)
     return app
+
+
+def _store_unavailable(error: StoreError) -> tuple[Any, int]:
+    """A 503 when the store cannot be opened (e.g. behind the newest schema revision).
+
+    The reason (what to run) goes to the server's log for the administrator, not to whoever
+    asked: it names the store. Nothing is cached, so the app recovers as soon as the store is
+    fixed (``mmm db upgrade``), without a restart.
+    """
+    from flask import g, render_template
+    from flask_babel import gettext as _
+
+    current_app.logger.error("the store cannot be opened: %s", error)
+    g._login_user = login_manager.anonymous_user()  # loading the user would need the store
+    message = _(
+        "The data store cannot be opened. An administrator finds the reason and what to do in "
+        "the server's log."
+    )
+    if request.path.startswith("/api/"):
+        return {"error": message}, 503
+    title = _("MMM Planner is not available")
+    return render_template("error.html", title=title, message=message), 503
 
 
 def _error_page(error: HTTPException) -> tuple[str, int]:
