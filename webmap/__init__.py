@@ -51,10 +51,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     login_manager.init_app(app)
+    app.before_request(_require_login)  # before the CSRF check: anonymous requests get 401/login
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _register_blueprints(app)
-    app.before_request(_require_login)
     app.context_processor(_template_helpers)
     for code in (400, 403, 404):  # JSON routes get JSON errors (see _error_page)
         app.register_error_handler(code, _error_page)

@@ -151,6 +151,8 @@ def test_writes_need_a_login_and_the_csrf_header(editor_app, editor_store_url):
     assert anonymous.post("/api/perimeters", json=feature("Anoniem")).status_code == 401
     assert anonymous.put("/api/perimeters/1", json=feature("Anoniem")).status_code == 401
     app = make_app(editor_store_url, WTF_CSRF_ENABLED=True)
+    # the login check comes first: no session → 401, whether or not a token is sent
+    assert app.test_client().post("/api/perimeters", json=feature("Anoniem")).status_code == 401
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page)
