@@ -37,6 +37,7 @@ from mmm.plans.indicators import (
     indicator_status,
     indicators,
     remove_indicator,
+    update_indicator,
 )
 from mmm.plans.model import SECTIONS, Action, Plan, Resource
 from mmm.plans.monitoring import ObjectiveMonitoring, PhenomenonMonitoring, objective_monitoring
@@ -102,6 +103,7 @@ __all__ = [
     "plan_overview",
     "project_group",
     "remove_indicator",
+    "update_indicator",
     "remove_resource",
     "set_resource",
     "start_cycle",

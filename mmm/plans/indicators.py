@@ -30,7 +30,7 @@ from sqlalchemy import delete, insert, select
 from mmm.errors import MMMError, NotFound, StaleVersion
 from mmm.plans.model import Plan
 from mmm.plans.monitoring import ObjectiveMonitoring
-from mmm.plans.rows import as_date, choice, text
+from mmm.plans.rows import as_date, choice, text, versioned_update
 from mmm.plans.storage import get_plan
 from mmm.store import Store, schema
 
@@ -139,6 +139,54 @@ def add_indicator(
         detail = {"plan": plan_id, "kind": kind, "subject": subject, "target": values["target"]}
         store.write_audit(conn, actor, "create", "plan_indicator", str(key[0]), detail)
     return int(key[0])
+
+
+def update_indicator(
+    store: Store,
+    indicator_id: int,
+    version: int,
+    *,
+    target: float,
+    deadline: date | str,
+    label: str | None = None,
+    actor: str = "cli",
+) -> int:
+    """Adjust a target still at ``version`` (the Act of a cycle); returns the new version.
+
+    What is measured (kind, subject, comparison) stays: measuring something else is a new
+    target, so the history of this one keeps its meaning.
+
+    Raises
+    ------
+    NotFound, StaleVersion
+        As :func:`remove_indicator`.
+    MMMError
+        For an empty label or a deadline outside the plan's run.
+    """
+    t = schema.plan_indicators.c
+    with store.engine.connect() as conn:
+        row = conn.execute(select(t.plan_id, t.label).where(t.id == indicator_id)).first()
+    if row is None:
+        raise NotFound(f"no indicator with id {indicator_id}")
+    plan = get_plan(store, int(row.plan_id))
+    when = as_date(deadline, "the deadline")
+    if not plan.starts_on <= when <= plan.ends_on:
+        raise MMMError(
+            f"the deadline {when} lies outside the plan ({plan.starts_on} – {plan.ends_on})"
+        )
+    values = {
+        "label": text(row.label if label is None else label, "the indicator's label",
+                      required=True, limit=200),
+        "target": _number(target),
+        "deadline": when.isoformat(),
+    }  # fmt: skip
+    with store.engine.begin() as conn:
+        new = versioned_update(
+            conn, schema.plan_indicators, indicator_id, version, values, "indicator"
+        )
+        detail = {"plan": plan.id, "target": values["target"], "deadline": values["deadline"]}
+        store.write_audit(conn, actor, "update", "plan_indicator", str(indicator_id), detail)
+    return new
 
 
 def remove_indicator(store: Store, indicator_id: int, version: int, *, actor: str = "cli") -> None:

@@ -41,6 +41,7 @@ from mmm.plans import (
     start_cycle,
     survey_results,
     update_action,
+    update_indicator,
     update_plan,
 )
 from mmm.plans.monitoring import baseline_month
@@ -480,3 +481,25 @@ def test_partner_view_hides_other_phenomena_and_small_counts(counted) -> None:
     other = Scope(pairs=frozenset({(999, "drugs")}), thresholds={"drugs": 5})
     with pytest.raises(NotFound):
         plan_overview(store, plan_id, scope=other, with_hotspots=False)
+
+
+def test_a_target_is_adjusted_with_its_version_and_audited(counted) -> None:
+    store, plan_id = counted
+    target = add_indicator(store, plan_id, label="Drugs −40 %", kind="incidents",
+                           subject="drugs", comparison="at_most", target=-40,
+                           deadline="2024-03-31")  # fmt: skip
+    assert update_indicator(store, target, 1, target=-30, deadline="2024-06-30", actor="t") == 2
+    (adjusted,) = indicators(store, plan_id)
+    assert (adjusted.label, adjusted.target, adjusted.deadline, adjusted.kind) == (
+        "Drugs −40 %",
+        -30.0,
+        date(2024, 6, 30),
+        "incidents",
+    )
+    with pytest.raises(StaleVersion):  # someone adjusted it meanwhile: nothing is written
+        update_indicator(store, target, 1, target=-99, deadline="2024-06-30", actor="t")
+    with pytest.raises(MMMError, match="outside the plan"):
+        update_indicator(store, target, 2, target=-10, deadline="2030-01-01", actor="t")
+    assert indicators(store, plan_id)[0].target == -30.0
+    event = store.audit_events().query("entity == 'plan_indicator'").iloc[-1]
+    assert (event["action"], event["actor"]) == ("update", "t")

@@ -195,3 +195,26 @@ def test_plan_page_links_its_report_dossier_and_meeting_mode(login, demo_store_u
     staff = role != "partner"
     assert ('name="purpose"' in page and "/dossier.html" in page) == staff
     assert ('href="/meeting/"' in client.get("/plans/").get_data(as_text=True)) == staff
+
+
+def test_analysts_adjust_a_target_from_the_plan_page(login, demo_store_url):
+    from mmm.plans import indicators
+
+    station = _plan_ids(demo_store_url)["Stationsbuurt"]
+    store = open_store(demo_store_url)
+    target = indicators(store, station)[0]
+    store.close()
+    analyst = login("analyst")
+    page = analyst.get(f"/plans/{station}").get_data(as_text=True)
+    url = f"/plans/{station}/indicators/{target.id}"
+    assert f'action="{url}"' in page
+    data = {"label": target.label, "target": "-35", "deadline": str(target.deadline),
+            "version": str(target.version)}  # fmt: skip
+    assert login("officer").post(url, data=data).status_code == 403
+    assert analyst.post(url, data=data).status_code == 302
+    store = open_store(demo_store_url)
+    after = next(i for i in indicators(store, station) if i.id == target.id)
+    store.close()
+    assert (after.target, after.version) == (-35.0, target.version + 1)
+    stale = analyst.post(url, data={**data, "target": "-50"}, follow_redirects=True)
+    assert 'class="flash error"' in stale.get_data(as_text=True)

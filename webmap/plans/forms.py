@@ -85,6 +85,16 @@ class IndicatorForm(FlaskForm):
     submit = SubmitField(_l("Add target"))
 
 
+class IndicatorEditForm(FlaskForm):
+    """Adjust a target: its label, value and deadline (what it measures stays)."""
+
+    label = StringField(_l("Target"), validators=[DataRequired(), Length(max=200)])
+    target = FloatField(_l("Target value"), validators=[InputRequired()])
+    deadline = DateField(_l("Deadline"), validators=[DataRequired()])
+    version = IntegerField(validators=[InputRequired()])
+    submit = SubmitField(_l("Save"))
+
+
 class RemoveForm(FlaskForm):
     version = IntegerField(validators=[InputRequired()])
     submit = SubmitField(_l("Remove"))

@@ -28,6 +28,7 @@ from mmm.plans import (
     remove_indicator,
     set_resource,
     update_action,
+    update_indicator,
     update_plan,
     visible_plans,
 )
@@ -42,6 +43,7 @@ from webmap.plans.forms import (
     ActionForm,
     ActionStatusForm,
     CycleForm,
+    IndicatorEditForm,
     IndicatorForm,
     PlanForm,
     RemoveForm,
@@ -120,6 +122,7 @@ def _forms(view: PlanOverview) -> dict[str, Any]:
         resource = ResourceForm()
         resource.partner.choices = names
         forms.update(resource=resource, indicator=_indicator_form(view), remove=RemoveForm())
+        forms["indicator_edit"] = IndicatorEditForm()
         forms.update(cycle=_cycle_form(view), step=StepForm(on=date.today()))
     if access.can(user, "record_findings"):
         forms["act"] = ActForm(on=date.today())
@@ -312,6 +315,25 @@ def add_indicator_view(plan_id: int) -> Response:
                 deadline=form.deadline.data, actor=actor(),
             ),
             _("Target added."),
+        )  # fmt: skip
+    else:
+        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    return back(plan_id)
+
+
+@bp.post("/<int:plan_id>/indicators/<int:indicator_id>")
+def update_indicator_view(plan_id: int, indicator_id: int) -> Response:
+    require("edit_plans")
+    _belongs(indicator_id, {i.id for i in indicators(get_store(), plan_id)})
+    form = IndicatorEditForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: update_indicator(
+                get_store(), indicator_id, int(form.version.data or 0),
+                label=form.label.data or "", target=form.target.data or 0.0,
+                deadline=form.deadline.data, actor=actor(),
+            ),
+            _("Target saved."),
         )  # fmt: skip
     else:
         flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
