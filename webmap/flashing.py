@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -25,6 +26,18 @@ def attempt(change: Callable[[], object], done: str) -> bool:
         return False
     flash(done, "info")
     return True
+
+
+def submit(form: FlaskForm, change: Callable[[], object], done: str) -> bool:
+    """Run one store change when the form is valid; else say what is wrong with the form.
+
+    The shape of every small POST view (add an action, record findings…): a form, an
+    :func:`attempt`, a message either way.
+    """
+    if form.validate_on_submit():
+        return attempt(change, done)
+    flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    return False
 
 
 def form_errors(form: FlaskForm) -> str:

@@ -218,3 +218,17 @@ def test_analysts_adjust_a_target_from_the_plan_page(login, demo_store_url):
     assert (after.target, after.version) == (-35.0, target.version + 1)
     stale = analyst.post(url, data={**data, "target": "-50"}, follow_redirects=True)
     assert 'class="flash error"' in stale.get_data(as_text=True)
+
+
+def test_an_incomplete_form_is_reported_not_ignored(login, demo_store_url):
+    station = _plan_ids(demo_store_url)["Stationsbuurt"]
+    store = open_store(demo_store_url)
+    action = get_plan(store, station).actions[0]
+    store.close()
+    page = login("analyst").post(
+        f"/plans/{station}/actions/{action.id}", data={"status": "done"}, follow_redirects=True
+    )  # no version: the form is refused with a message, and nothing changes
+    assert 'class="flash error"' in page.get_data(as_text=True)
+    store = open_store(demo_store_url)
+    assert get_plan(store, station).actions[0] == action
+    store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -22,7 +22,7 @@ from mmm.partners import (
     who_does_what,
 )
 from webmap.extensions import current_scope, get_store
-from webmap.flashing import actor, attempt, form_errors
+from webmap.flashing import actor, submit
 from webmap.partners import bp
 from webmap.partners.forms import RESPONSIBILITY_NAMES, AssignForm, PartnerForm, UnassignForm
 
@@ -92,19 +92,17 @@ def add() -> Response:
         abort(403)
     form = PartnerForm()
     form.type.choices = partner_types(get_store())
-    if form.validate_on_submit():
-        attempt(
-            lambda: add_partner(
-                get_store(),
-                form.name.data or "",
-                type=form.type.data or "",
-                contact=form.contact.data or "",
-                actor=actor(),
-            ),
-            _("Partner added."),
-        )
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: add_partner(
+            get_store(),
+            form.name.data or "",
+            type=form.type.data or "",
+            contact=form.contact.data or "",
+            actor=actor(),
+        ),
+        _("Partner added."),
+    )
     return redirect(url_for("partners.index"))
 
 
@@ -117,21 +115,19 @@ def add_assignment() -> Response:
     form.partner.choices = list(partners(get_store())["name"])
     form.perimeter.choices = names
     form.phenomenon.choices = list(phenomena)
-    if form.validate_on_submit():
-        attempt(
-            lambda: assign(
-                get_store(),
-                form.partner.data or "",
-                perimeter=form.perimeter.data or "",
-                phenomenon=form.phenomenon.data or "",
-                responsibility=form.responsibility.data or "",
-                description=form.description.data or "",
-                actor=actor(),
-            ),
-            _("Assignment saved."),
-        )
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: assign(
+            get_store(),
+            form.partner.data or "",
+            perimeter=form.perimeter.data or "",
+            phenomenon=form.phenomenon.data or "",
+            responsibility=form.responsibility.data or "",
+            description=form.description.data or "",
+            actor=actor(),
+        ),
+        _("Assignment saved."),
+    )
     return redirect(url_for("partners.index"))
 
 
@@ -140,15 +136,15 @@ def remove_assignment() -> Response:
     if not access.can(current_user.user, "manage_partners"):
         abort(403)
     form = UnassignForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: unassign(
-                get_store(),
-                form.partner.data or "",
-                perimeter=form.perimeter.data or "",
-                phenomenon=form.phenomenon.data or "",
-                actor=actor(),
-            ),
-            _("Assignment removed."),
-        )
+    submit(
+        form,
+        lambda: unassign(
+            get_store(),
+            form.partner.data or "",
+            perimeter=form.perimeter.data or "",
+            phenomenon=form.phenomenon.data or "",
+            actor=actor(),
+        ),
+        _("Assignment removed."),
+    )
     return redirect(url_for("partners.index"))

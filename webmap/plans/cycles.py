@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import abort
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from mmm.plans import act_cycle, check_cycle, close_cycle, cycles, plan_cycle, start_cycle
 from webmap.extensions import get_store
-from webmap.flashing import actor, attempt, form_errors
+from webmap.flashing import actor, submit
 from webmap.plans import bp
 from webmap.plans.forms import ActForm, CycleForm, StepForm
 from webmap.plans.routes import back, require
@@ -32,18 +32,16 @@ def new_cycle(plan_id: int) -> Response:
     require("edit_plans")
     form = CycleForm()
     form.control.choices = [form.control.data or "zone"]  # checked by mmm.plans
-    if form.validate_on_submit():
-        attempt(
-            lambda: plan_cycle(
-                get_store(), plan_id, period_start=form.period_start.data,
-                period_end=form.period_end.data, planned_check=form.planned_check.data,
-                control=form.control.data or "zone", buffer_m=form.buffer_m.data or 0.0,
-                actor=actor(),
-            ),
-            _("Cycle planned."),
-        )  # fmt: skip
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: plan_cycle(
+            get_store(), plan_id, period_start=form.period_start.data,
+            period_end=form.period_end.data, planned_check=form.planned_check.data,
+            control=form.control.data or "zone", buffer_m=form.buffer_m.data or 0.0,
+            actor=actor(),
+        ),
+        _("Cycle planned."),
+    )  # fmt: skip
     return back(plan_id)
 
 
@@ -52,17 +50,15 @@ def act(plan_id: int, cycle_id: int) -> Response:
     require("record_findings")
     _of_plan(plan_id, cycle_id)
     form = ActForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: act_cycle(
-                get_store(), cycle_id, int(form.version.data or 0), on=form.on.data,
-                findings=form.findings.data or "", adjustments=form.adjustments.data or "",
-                actor=actor(),
-            ),
-            _("Findings and adjustments saved."),
-        )  # fmt: skip
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: act_cycle(
+            get_store(), cycle_id, int(form.version.data or 0), on=form.on.data,
+            findings=form.findings.data or "", adjustments=form.adjustments.data or "",
+            actor=actor(),
+        ),
+        _("Findings and adjustments saved."),
+    )  # fmt: skip
     return back(plan_id)
 
 
@@ -79,14 +75,12 @@ def step(plan_id: int, cycle_id: int, step: str) -> Response:
         "check": _("Check computed and saved."),
         "close": _("Cycle closed."),
     }
-    if form.validate_on_submit():
-        attempt(
-            lambda: change(
-                get_store(), cycle_id, int(form.version.data or 0), on=form.on.data,
-                actor=actor(),
-            ),
-            done[step],
-        )  # fmt: skip
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: change(
+            get_store(), cycle_id, int(form.version.data or 0), on=form.on.data,
+            actor=actor(),
+        ),
+        done[step],
+    )  # fmt: skip
     return back(plan_id)

@@ -34,7 +34,7 @@ from mmm.plans import (
 )
 from mmm.plans.charts import incidents_spec, survey_spec
 from webmap.extensions import current_scope, get_store
-from webmap.flashing import actor, attempt, form_errors
+from webmap.flashing import actor, form_errors, submit
 from webmap.folium_page import assets
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.plans import bp, words
@@ -249,18 +249,16 @@ def add_action_view(plan_id: int) -> Response:
     require("edit_actions")
     form = ActionForm()
     form.owner.choices = list(partners(get_store())["name"])
-    if form.validate_on_submit():
-        attempt(
-            lambda: add_action(
-                get_store(), plan_id, title=form.title.data or "",
-                approach=form.approach.data or "", owner=form.owner.data or "",
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                status=form.status.data or "planned", actor=actor(),
-            ),
-            _("Action added."),
-        )  # fmt: skip
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: add_action(
+            get_store(), plan_id, title=form.title.data or "",
+            approach=form.approach.data or "", owner=form.owner.data or "",
+            starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+            status=form.status.data or "planned", actor=actor(),
+        ),
+        _("Action added."),
+    )  # fmt: skip
     return back(plan_id)
 
 
@@ -269,14 +267,14 @@ def update_action_view(plan_id: int, action_id: int) -> Response:
     require("edit_actions")
     _belongs(action_id, {a.id for a in _plan(plan_id).actions})
     form = ActionStatusForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: update_action(
-                get_store(), action_id, int(form.version.data or 0),
-                status=form.status.data, actor=actor(),
-            ),
-            _("Action saved."),
-        )  # fmt: skip
+    submit(
+        form,
+        lambda: update_action(
+            get_store(), action_id, int(form.version.data or 0),
+            status=form.status.data, actor=actor(),
+        ),
+        _("Action saved."),
+    )  # fmt: skip
     return back(plan_id)
 
 
@@ -285,18 +283,16 @@ def resource_view(plan_id: int) -> Response:
     require("edit_plans")
     form = ResourceForm()
     form.partner.choices = list(partners(get_store())["name"])
-    if form.validate_on_submit():
-        attempt(
-            lambda: set_resource(
-                get_store(), plan_id, form.partner.data or "",
-                hours_per_month=form.hours_per_month.data or 0.0,
-                budget_eur=form.budget_eur.data or 0.0, note=form.note.data or "",
-                actor=actor(),
-            ),
-            _("Resources saved."),
-        )  # fmt: skip
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: set_resource(
+            get_store(), plan_id, form.partner.data or "",
+            hours_per_month=form.hours_per_month.data or 0.0,
+            budget_eur=form.budget_eur.data or 0.0, note=form.note.data or "",
+            actor=actor(),
+        ),
+        _("Resources saved."),
+    )  # fmt: skip
     return back(plan_id)
 
 
@@ -306,18 +302,16 @@ def add_indicator_view(plan_id: int) -> Response:
     form = IndicatorForm()
     form.subject.choices = [request.form.get("subject", "")]  # checked by mmm.plans
     form.comparison.choices = list(words.COMPARISON_NAMES)
-    if form.validate_on_submit():
-        kind, _sep, subject = (form.subject.data or "").partition(":")
-        attempt(
-            lambda: add_indicator(
-                get_store(), plan_id, label=form.label.data or "", kind=kind, subject=subject,
-                comparison=form.comparison.data or "", target=form.target.data or 0.0,
-                deadline=form.deadline.data, actor=actor(),
-            ),
-            _("Target added."),
-        )  # fmt: skip
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    kind, _sep, subject = (form.subject.data or "").partition(":")
+    submit(
+        form,
+        lambda: add_indicator(
+            get_store(), plan_id, label=form.label.data or "", kind=kind, subject=subject,
+            comparison=form.comparison.data or "", target=form.target.data or 0.0,
+            deadline=form.deadline.data, actor=actor(),
+        ),
+        _("Target added."),
+    )  # fmt: skip
     return back(plan_id)
 
 
@@ -326,17 +320,15 @@ def update_indicator_view(plan_id: int, indicator_id: int) -> Response:
     require("edit_plans")
     _belongs(indicator_id, {i.id for i in indicators(get_store(), plan_id)})
     form = IndicatorEditForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: update_indicator(
-                get_store(), indicator_id, int(form.version.data or 0),
-                label=form.label.data or "", target=form.target.data or 0.0,
-                deadline=form.deadline.data, actor=actor(),
-            ),
-            _("Target saved."),
-        )  # fmt: skip
-    else:
-        flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
+    submit(
+        form,
+        lambda: update_indicator(
+            get_store(), indicator_id, int(form.version.data or 0),
+            label=form.label.data or "", target=form.target.data or 0.0,
+            deadline=form.deadline.data, actor=actor(),
+        ),
+        _("Target saved."),
+    )  # fmt: skip
     return back(plan_id)
 
 
@@ -345,11 +337,11 @@ def remove_indicator_view(plan_id: int, indicator_id: int) -> Response:
     require("edit_plans")
     _belongs(indicator_id, {i.id for i in indicators(get_store(), plan_id)})
     form = RemoveForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: remove_indicator(
-                get_store(), indicator_id, int(form.version.data or 0), actor=actor()
-            ),
-            _("Target removed."),
-        )
+    submit(
+        form,
+        lambda: remove_indicator(
+            get_store(), indicator_id, int(form.version.data or 0), actor=actor()
+        ),
+        _("Target removed."),
+    )
     return back(plan_id)
