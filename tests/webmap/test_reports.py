@@ -4,53 +4,29 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
 from mmm.plans import list_plans
-from mmm.plans.demo import add_demo_plans
 from mmm.store import open_store
 from tests.webmap.pages import foreign_urls
 from webmap import create_app
 
-USERS = {"admin": "admin", "analyst": "analist", "officer": "wijkinspecteur",
-         "partner": "partner", "dpo": "privacy"}  # fmt: skip
-
 
 @pytest.fixture(scope="module")
-def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('reports')) / 'demo.sqlite'}"
-    store = open_store(url)
-    load_demo(store)
-    add_demo_partners(store)
-    add_demo_plans(store)
-    add_demo_users(store)
-    store.close()
-    return url
+def store_url(demo_store_url: str) -> str:
+    """The session's demo store (with its action plans)."""
+    return demo_store_url
 
 
 @pytest.fixture(scope="module")
 def app(store_url: str) -> Flask:
+    """An app on the demo store with a suppression threshold of 20 (``login`` uses it)."""
     # A threshold of 20: the demo's monthly counts then include some a partner may not read.
     config = {"TESTING": True, "MMM_STORE": store_url, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}
     return create_app({**config, "MMM_SUPPRESS_BELOW": 20, "MMM_SUPPRESS_OVERRIDES": {}})
-
-
-@pytest.fixture
-def login(app: Flask) -> Callable[[str], FlaskClient]:
-    def make(role: str) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"name": USERS[role], "password": DEMO_PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return make
 
 
 def _plan_ids(store_url: str) -> dict[str, int]:
