@@ -10,7 +10,7 @@ micro-local perimeters). The script
    background + Gaussian clusters; 8 phenomena; 3 years of dates) and M irregular perimeters
    150–600 m across (buffered points, rotated boxes, irregular star polygons), some of them
    overlapping;
-2. times :func:`mmm.aggregate.count_incidents` (``period="month"``), best of 3;
+2. times :func:`mmm.counting.count.count_incidents` (``period="month"``), best of 3;
 3. times, in the same process on the same data, the baseline an analyst would write:
    ``geopandas.points_from_xy`` + ``geopandas.sjoin(predicate="within")`` + a pandas groupby,
    best of 3 (of 1 when one run takes more than 20 s). Building the points is reported on its
@@ -18,7 +18,7 @@ micro-local perimeters). The script
 4. checks that both give the same (perimeter, phenomenon, month, count) rows, and exits with
    status 1 and a diff summary when they do not;
 5. prints the speed-up (baseline / mmm) against the target (≥ 2×);
-6. writes R generated rows to a temporary CSV and times :func:`mmm.imports.import_incidents`
+6. writes R generated rows to a temporary CSV and times :func:`mmm.io.imports.import_incidents`
    into a fresh SQLite store (with a zone outline, so the outside-the-zone rule runs too),
    split approximately into read (pyogrio), validate and store phases;
 7. on PostGIS (a throwaway cluster of Debian's PostgreSQL + PostGIS, as the tests start, or
@@ -26,7 +26,7 @@ micro-local perimeters). The script
    (``COPY``), times the counting query ``ST_Covers`` + ``GROUP BY`` (best of 3), checks its
    counts against mmm's, and times the same CSV import as in 6 into a fresh PostGIS store;
 8. times the same count on a local dask cluster of 2 worker processes (the ``dask`` extra:
-   :func:`mmm.aggregate_dask.count_incidents_on_cluster`, the rows sent from this process as
+   :func:`mmm.counting.cluster.count_incidents_on_cluster`, the rows sent from this process as
    ``mmm aggregate --engine dask`` does) and checks its counts too. ``bench/dask_scaling.py``
    measures its scaling on 10,000,000 incidents.
 
@@ -59,9 +59,9 @@ import pyogrio
 import shapely
 from machine import cpu_model  # bench/machine.py (scripts run from bench/)
 
-from mmm.aggregate import count_incidents
-from mmm.imports import IncidentColumns, import_incident_source, import_incidents
-from mmm.io import read_source
+from mmm.counting.count import count_incidents
+from mmm.io.files import read_source
+from mmm.io.imports import IncidentColumns, import_incident_source, import_incidents
 from mmm.store import BatchInfo, Store, open_store
 from mmm.store.postgis import PostGISStore
 
@@ -226,7 +226,7 @@ def progress(message: str) -> None:
 
 # -- the two ways of counting ---------------------------------------------------------------
 def run_mmm(incidents: pd.DataFrame, perimeters: gpd.GeoDataFrame) -> tuple[float, pd.DataFrame]:
-    """One timed run of :func:`mmm.aggregate.count_incidents` per month."""
+    """One timed run of :func:`mmm.counting.count.count_incidents` per month."""
     start = time.perf_counter()
     table = count_incidents(incidents, perimeters, period="month")
     return time.perf_counter() - start, table
@@ -458,12 +458,12 @@ class DaskRun:
 def bench_dask(
     incidents: pd.DataFrame, perimeters: gpd.GeoDataFrame, mmm_table: pd.DataFrame, workers: int
 ) -> DaskRun:
-    """Time :func:`mmm.aggregate_dask.count_incidents_on_cluster` on ``workers`` processes.
+    """Time :func:`mmm.counting.cluster.count_incidents_on_cluster` on ``workers`` processes.
 
     Partitions of a quarter of the rows each, so both workers get work; the cluster is started
     before the clock runs (its start-up is a fixed cost, not a cost per row).
     """
-    from mmm.aggregate_dask import count_incidents_on_cluster, open_cluster
+    from mmm.counting.cluster import count_incidents_on_cluster, open_cluster
 
     with open_cluster(workers=workers) as client:
 

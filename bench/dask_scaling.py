@@ -3,9 +3,9 @@
 What it measures, and why
 -------------------------
 A national analysis (many zones, many years) may not fit one process; counts are additive, so
-:func:`mmm.aggregate_dask.count_incidents_on_cluster` counts partitions on dask workers and sums
+:func:`mmm.counting.cluster.count_incidents_on_cluster` counts partitions on dask workers and sums
 them. This script shows what that costs and gains on one machine, against the in-process
-:func:`mmm.aggregate.count_incidents` on the same data, in the same run:
+:func:`mmm.counting.count.count_incidents` on the same data, in the same run:
 
 1. generates N seeded incidents in chunks of C rows (chunk ``i`` comes from
    ``default_rng([seed, i])`` and :func:`aggregate.generate_incidents` — the generator of
@@ -56,8 +56,8 @@ from aggregate import (
 )
 from distributed import Client, wait
 
-from mmm.aggregate import count_incidents
-from mmm.aggregate_dask import count_incidents_on_cluster, open_cluster
+from mmm.counting.cluster import count_incidents_on_cluster, open_cluster
+from mmm.counting.count import count_incidents
 
 
 def incident_chunk(seed: int, index: int, rows: int) -> pd.DataFrame:

@@ -10,7 +10,7 @@ shows what it saves against the map an analyst would write first: ``folium.Map``
 each size N (10k, 100k and 1M incidents by default) it
 
 1. builds a SQLite store in a temporary directory with the demo zone outline and its 10
-   perimeters (:func:`mmm.demo.build_demo`), N seeded incidents inside the zone (uniform
+   perimeters (:func:`mmm.demo.zone.build_demo`), N seeded incidents inside the zone (uniform
    background plus Gaussian hotspots around the perimeters; the demo's 8 phenomena; dates over
    2023–2025) written with ``Store.add_incidents``, the phenomenon labels and the demo users;
 2. serves the real app (:func:`webmap.create_app`, werkzeug in a thread), logs in with
@@ -80,11 +80,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pyproj import Transformer
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-import mmm.maps
+import mmm.present.maps
 import webmap.maps.routes as map_routes
-from mmm.aggregate import count_incidents
+from mmm.counting.count import count_incidents
+from mmm.counting.grid import grid_counts
+from mmm.counting.months import MonthRange
 from mmm.crs import WEB_CRS, WORKING_CRS
-from mmm.demo import (
+from mmm.demo.zone import (
     DEMO_PASSWORD,
     LABELS,
     VOLUMES,
@@ -94,10 +96,8 @@ from mmm.demo import (
     add_demo_users,
     build_demo,
 )
-from mmm.grid import grid_counts
-from mmm.maps import CATEGORICAL
-from mmm.overview import MonthRange
-from mmm.pdf import chromium_flags
+from mmm.present.maps import CATEGORICAL
+from mmm.present.pdf import chromium_flags
 from mmm.settings import load_settings
 from mmm.store import BatchInfo, open_store
 from webmap import create_app
@@ -105,7 +105,7 @@ from webmap import create_app
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "webmap" / "static" / "vendor"
 CHROMIUM = load_settings().chromium
-#: Flags that keep Chromium off the network it cannot reach here, and quiet (shared with mmm.pdf).
+#: Flags that keep Chromium off the network it cannot reach here, and quiet (shared with mmm.present.pdf).
 CHROMIUM_FLAGS = chromium_flags()
 VIEWPORT = {"width": 1400, "height": 900}
 USER = "analist"  # the demo analyst: may see the zone map
@@ -486,7 +486,7 @@ class ServerSteps:
     counts_s: float  # count_incidents for the period and the one before
     grid_s: float  # grid_counts for the period
     overview_s: float  # zone_overview as a whole (the three above, perimeters, labels…)
-    zone_map_s: float  # mmm.maps.zone_map: the Folium figure and its JSON
+    zone_map_s: float  # mmm.present.maps.zone_map: the Folium figure and its JSON
     render_s: float  # webmap.folium_page.parts: the figure rendered to HTML
     request_s: float  # the whole request
 
@@ -499,7 +499,7 @@ class ServerSteps:
 #: The calls ``GET /map`` makes, timed by :func:`timed_calls`: name → (module, attribute).
 VIEW_CALLS = {
     "overview": (map_routes, "zone_overview"),
-    "zone_map": (mmm.maps, "zone_map"),
+    "zone_map": (mmm.present.maps, "zone_map"),
     "render": (map_routes, "parts"),
 }
 

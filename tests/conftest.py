@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from mmm.demo import add_demo_partners, add_demo_users, load_demo
+from mmm.demo.zone import add_demo_partners, add_demo_users, load_demo
 from mmm.store import Store, open_store
 from tests.pg_cluster import PgCluster, PostGISMissing
 
@@ -45,7 +45,7 @@ def pg_store_template(pg_cluster: PgCluster) -> str:
     """A database holding an empty store (schema at the newest revision), to copy per test.
 
     Copying it is faster than creating the tables in every test; creating them from nothing
-    is tested on its own (tests/mmm/test_migrations.py).
+    is tested on its own (tests/mmm/store/test_migrations.py).
     """
     url = pg_cluster.new_database("mmm_store_template")
     open_store(url).close()  # no connection may stay open to a template

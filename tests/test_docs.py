@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mmm.cli import cli
+from mmm.cli.group import cli
 from mmm.settings import Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

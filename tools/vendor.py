@@ -9,7 +9,7 @@ Usage (from the repository root, after ``npm ci``)::
 
     python tools/vendor.py [--node-modules DIR] [--dest DIR]
 
-The layout it writes is the one :meth:`mmm.maps.Assets.under` expects.
+The layout it writes is the one :meth:`mmm.present.maps.Assets.under` expects.
 """
 
 from __future__ import annotations

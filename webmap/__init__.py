@@ -146,7 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (auth_bp, maps_bp, perimeters_bp, partners_bp, exports_bp, api_bp, audit_bp)
     for bp in (*blueprints, admin_bp, hotspots_bp, plans_bp):
         app.register_blueprint(bp)
-    for bp in (reports_bp, meeting_bp):  # reports and meeting mode (mmm.report)
+    for bp in (reports_bp, meeting_bp):  # reports and meeting mode (mmm.present.report)
         app.register_blueprint(bp)
 
 

@@ -7,10 +7,10 @@ from flask_babel import Babel
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf import CSRFProtect
 
-from mmm.access import Scope, scope_for
+from mmm.access.rules import Scope, scope_for
+from mmm.access.users import LANGUAGES, User, get_user
 from mmm.errors import NotFound
 from mmm.store import Store, open_store
-from mmm.users import LANGUAGES, User, get_user
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -19,7 +19,7 @@ babel = Babel()
 
 
 class LoginUser(UserMixin):
-    """Flask-Login's view of an :class:`mmm.users.User`."""
+    """Flask-Login's view of an :class:`mmm.access.users.User`."""
 
     def __init__(self, user: User) -> None:
         self.user = user
@@ -53,7 +53,7 @@ def get_store() -> Store:
 
 
 def current_scope() -> Scope:
-    """What the logged-in user may see (:func:`mmm.access.scope_for`), with the app's thresholds."""
+    """What the logged-in user may see (:func:`mmm.access.rules.scope_for`), with the app's thresholds."""
     return scope_for(
         get_store(),
         current_user.user,

@@ -9,7 +9,7 @@ from branca.element import Figure
 from flask import current_app, url_for
 from markupsafe import Markup
 
-from mmm.maps import Assets
+from mmm.present.maps import Assets
 
 
 @dataclass(frozen=True)

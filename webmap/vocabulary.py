@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from mmm.audit import PURPOSES
+from mmm.access.audit import PURPOSES
 
 ROLE_NAMES = {
     "admin": _l("administrator"),
@@ -14,7 +14,7 @@ ROLE_NAMES = {
 STATUS_NAMES = {"proposed": _l("proposed"), "active": _l("active"), "archived": _l("archived")}
 DATASET_NAMES = {"perimeters": _l("Perimeters"), "counts": _l("Counts per perimeter")}
 
-#: Why incident-level data is viewed or exported (codes: mmm.audit.PURPOSES).
+#: Why incident-level data is viewed or exported (codes: mmm.access.audit.PURPOSES).
 _PURPOSE_NAMES = {
     "analysis": _l("Crime analysis"),
     "operations": _l("Operational follow-up"),
@@ -25,5 +25,5 @@ _PURPOSE_NAMES = {
 
 
 def purpose_names() -> dict[str, str]:
-    """Purpose code → label in the user's language, in the order of mmm.audit.PURPOSES."""
+    """Purpose code → label in the user's language, in the order of mmm.access.audit.PURPOSES."""
     return {code: str(_PURPOSE_NAMES[code]) for code in PURPOSES}

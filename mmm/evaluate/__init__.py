@@ -31,7 +31,7 @@ incident in C in either period) the result says "insufficient data" and shows on
 
 The geometry work is vectorised: incidents of both periods are selected with numpy masks, each
 area tests the points not yet claimed with one prepared ``intersects_xy`` pass
-(:func:`mmm.aggregate.covered_mask`), and the counts are one ``bincount``.
+(:func:`mmm.counting.count.covered_mask`), and the counts are one ``bincount``.
 
 References
 ----------

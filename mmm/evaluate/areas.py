@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from mmm.aggregate import covered_mask
+from mmm.counting.count import covered_mask
 from mmm.errors import InvalidGeometry
 
 #: Overlap (m²) between a named control perimeter and ``R ∪ D`` that is still tolerated

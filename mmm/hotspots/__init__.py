@@ -14,7 +14,7 @@ One module per task:
 - :mod:`~mmm.hotspots.accuracy` — hit rate and PAI for a split day;
 - :mod:`~mmm.hotspots.run` — the same on what a store holds.
 
-All arrays are rasters over :class:`mmm.grid.ZoneGrid` (row 0 = north), all geometries are in
+All arrays are rasters over :class:`mmm.counting.grid.ZoneGrid` (row 0 = north), all geometries are in
 EPSG:31370.
 """
 

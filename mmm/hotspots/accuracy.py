@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from mmm.grid import raster_counts
+from mmm.counting.grid import raster_counts
 from mmm.hotspots.analysis import HotspotOptions, analyse_hotspots, in_period
 
 

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from mmm.grid import ZoneGrid, raster_counts, zone_grid
+from mmm.counting.grid import ZoneGrid, raster_counts, zone_grid
 from mmm.hotspots.candidates import candidate_perimeters
 from mmm.hotspots.colocation import CoLocationTable, colocation_quotients
 from mmm.hotspots.gistar import CONFIDENCE_BINS, GiStar, gi_star

@@ -30,8 +30,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from mmm.counting.grid import ZoneGrid
 from mmm.crs import WORKING_CRS
-from mmm.grid import ZoneGrid
 
 #: Column order of the candidates table (then one ``count_<code>`` column per phenomenon).
 COLUMNS = ("name", "description", "phenomena", "n_phenomena", "cells", "area_ha", "incidents")

@@ -46,7 +46,7 @@ class KdeRaster:
         ``(minx, miny, maxx, maxy)`` of the raster in EPSG:31370.
     transform
         Affine transform ``(a, b, c, d, e, f)`` (rasterio order), see
-        :attr:`mmm.grid.ZoneGrid.transform`.
+        :attr:`mmm.counting.grid.ZoneGrid.transform`.
     """
 
     phenomenon: str

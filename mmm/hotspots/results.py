@@ -16,8 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from mmm.counting.grid import ZoneGrid
 from mmm.crs import WORKING_CRS
-from mmm.grid import ZoneGrid
 from mmm.hotspots.colocation import CoLocationTable
 from mmm.hotspots.gistar import GiStar
 from mmm.hotspots.kde import KdeRaster

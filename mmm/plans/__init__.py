@@ -10,8 +10,8 @@ One module per concern:
 - :mod:`~mmm.plans.cycles` — PDCA cycles, whose Check is :func:`mmm.evaluate.evaluate`;
 - :mod:`~mmm.plans.visible` — what a reader (staff or partner) may see of the figures;
 - :mod:`~mmm.plans.overview` — all of it for one plan and one reader, in one call;
-- :mod:`~mmm.plans.charts` — the plan page's Vega-Lite charts;
-- :mod:`~mmm.plans.demo` — the two demo plans.
+- :mod:`~mmm.present.plan_charts` — the plan page's Vega-Lite charts;
+- :mod:`~mmm.demo.plans` — the two demo plans.
 
 A page, a report or a dossier about a plan calls :func:`plan_overview` with the reader's
 scope: the plan, its monitoring, targets, survey figures and cycles, already filtered and

@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mmm.aggregate import covered_mask
+from mmm.counting.count import covered_mask
 from mmm.errors import NotFound
 from mmm.hotspots.analysis import HotspotOptions, analyse_hotspots
 from mmm.hotspots.trend import mann_kendall

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from mmm.access import EVERYTHING, Scope
+from mmm.access.rules import EVERYTHING, Scope
 from mmm.errors import NotFound
 from mmm.plans.cycles import Cycle, cycles, next_check
 from mmm.plans.indicators import IndicatorStatus, indicator_status, indicators
@@ -89,7 +89,7 @@ def plan_overview(
     Parameters
     ----------
     scope
-        The reader's :class:`mmm.access.Scope` (``EVERYTHING`` for staff).
+        The reader's :class:`mmm.access.rules.Scope` (``EVERYTHING`` for staff).
     today
         The day target statuses are read on (default: today).
     with_hotspots

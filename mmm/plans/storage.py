@@ -1,6 +1,6 @@
 """Store and read action plans, their actions and resources; every write audited and atomic.
 
-Why SQLAlchemy Core on ``store.engine`` (as :mod:`mmm.partners` and :mod:`mmm.users` do): the
+Why SQLAlchemy Core on ``store.engine`` (as :mod:`mmm.access.partners` and :mod:`mmm.access.users` do): the
 same statements run on SQLite and PostGIS. Each write is one transaction that also writes its
 audit event; an edit names the version it was based on and a stale one is refused
 (:class:`mmm.errors.StaleVersion`), never merged.
@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, delete, insert, select
 
+from mmm.access.partners import assignments, partner_id
 from mmm.errors import MMMError, NotFound
-from mmm.partners import assignments, partner_id
 from mmm.plans.model import (
     ACTION_STATUSES,
     APPROACHES,
@@ -172,7 +172,7 @@ def get_plan(store: Store, plan_id: int) -> Plan:
 def list_plans(store: Store, *, perimeter_ids: frozenset[int] | None = None) -> list[Plan]:
     """The plans, by perimeter name then ZVP period; only those perimeters when given.
 
-    ``perimeter_ids`` is what :attr:`mmm.access.Scope.perimeter_ids` gives: ``None`` for staff,
+    ``perimeter_ids`` is what :attr:`mmm.access.rules.Scope.perimeter_ids` gives: ``None`` for staff,
     the assigned perimeters for a partner.
     """
     where = [] if perimeter_ids is None else [schema.action_plans.c.perimeter_id.in_(perimeter_ids)]
@@ -180,9 +180,9 @@ def list_plans(store: Store, *, perimeter_ids: frozenset[int] | None = None) -> 
 
 
 def project_group(store: Store, plan: Plan) -> pd.DataFrame:
-    """The partners assigned to the plan's perimeter for its phenomena (:mod:`mmm.partners`).
+    """The partners assigned to the plan's perimeter for its phenomena (:mod:`mmm.access.partners`).
 
-    Columns as :func:`mmm.partners.assignments`: ``partner``, ``partner_type``, ``phenomenon``,
+    Columns as :func:`mmm.access.partners.assignments`: ``partner``, ``partner_type``, ``phenomenon``,
     ``responsibility``, ``description``…; one row per partner × phenomenon.
     """
     table = assignments(store)

@@ -22,7 +22,7 @@ source        no        the survey or register, e.g. ``Veiligheidsmonitor 2025``
 Dutch, French and German column names are understood too (``periode``, ``waarde``,
 ``eenheid``, ``respondenten``, ``bron``…); separators ``,`` and ``;``. Rows are validated one by
 one: good rows are stored in one transaction with an audit event, bad rows are reported with
-their reason (the same report as an incident import, :class:`mmm.imports.ImportReport`). A
+their reason (the same report as an incident import, :class:`mmm.io.imports.ImportReport`). A
 figure for a perimeter, period and indicator that is already stored is rejected unless
 ``replace`` is asked, which overwrites it. Only aggregates are kept: never a respondent.
 """
@@ -41,7 +41,7 @@ from sqlalchemy import delete, insert, select
 
 from mmm.errors import ImportRejected, InvalidPeriod
 from mmm.evaluate.periods import DateRange
-from mmm.imports import ImportReport
+from mmm.io.imports import ImportReport
 from mmm.store import Store, schema
 from mmm.store.base import now_iso
 

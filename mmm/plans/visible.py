@@ -1,10 +1,10 @@
 """What a reader may see of a plan's figures: everything for staff, suppressed for partners.
 
 Why one module: the plan page, a partner's progress report, a meeting dossier and the meeting
-screen must hide the same things. A partner (a :class:`mmm.access.Scope` with thresholds)
+screen must hide the same things. A partner (a :class:`mmm.access.rules.Scope` with thresholds)
 sees only the phenomena its organisation is assigned to in the plan's perimeter, and:
 
-* every incident count below the threshold as ``"<5"`` (:mod:`mmm.disclosure`), zeros included;
+* every incident count below the threshold as ``"<5"`` (:mod:`mmm.access.disclosure`), zeros included;
 * a total whose parts include a suppressed count as a lower bound (``"≥ 23"``, the visible
   parts), so the part cannot be recovered by subtraction — and then no percentage change;
 * of a Check, only the verdict (significant decrease / increase / no significant change /
@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mmm.access import Scope
-from mmm.disclosure import label
+from mmm.access.disclosure import label
+from mmm.access.rules import Scope
 from mmm.plans.indicators import IndicatorStatus
 from mmm.plans.model import Plan
 from mmm.plans.monitoring import ObjectiveMonitoring

@@ -473,7 +473,7 @@ class Store:
             },
         )
 
-    # -- perimeter editing: versions and optimistic locking (editor; mmm.perimeter_edit) ------
+    # -- perimeter editing: versions and optimistic locking (editor; mmm.perimeters.edit) ------
     # Every save adds a ``perimeter_versions`` row in the same transaction as the change and its
     # audit event. An edit names the version it was based on; the UPDATE matches only that
     # version, so of two edits from the same version the second changes nothing and is refused

@@ -1,7 +1,7 @@
 """What the store keeps of an edited perimeter: its fields, each saved version, and conflicts.
 
 Why a module of its own: the store (``base.py``) writes and reads these, the editor
-(:mod:`mmm.perimeter_edit`) builds and checks them, and neither should import the other.
+(:mod:`mmm.perimeters.edit`) builds and checks them, and neither should import the other.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ class PostGISStore(Store):
     ) -> pd.DataFrame:
         """Counts per perimeter × phenomenon × period computed by PostGIS (``ST_Covers``).
 
-        The same rules as :func:`mmm.aggregate.count_incidents`: a perimeter covers an incident
+        The same rules as :func:`mmm.counting.count.count_incidents`: a perimeter covers an incident
         on its boundary; ``start``/``end`` are inclusive days and leave undated incidents out;
         undated incidents count only with ``period="all"``. Only non-zero rows are returned,
         with the columns ``perimeter``, ``phenomenon``, ``period`` and ``count``.

@@ -11,15 +11,15 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
-from mmm.pdf import chromium_flags
+from mmm.demo.zone import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
+from mmm.present.pdf import chromium_flags
 from mmm.settings import load_settings
 from mmm.store import open_store
 from webmap import create_app
 
 CHROMIUM = load_settings().chromium
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "browser"
-#: Flags that keep Chromium off the network it cannot reach here, and quiet (shared with mmm.pdf).
+#: Flags that keep Chromium off the network it cannot reach here, and quiet (shared with mmm.present.pdf).
 FLAGS = chromium_flags()
 
 

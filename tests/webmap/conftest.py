@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
-from mmm.plans.demo import add_demo_plans
+from mmm.demo.plans import add_demo_plans
+from mmm.demo.zone import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
 from mmm.store import open_store
 from webmap import create_app
 

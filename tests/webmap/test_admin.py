@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mmm.demo import DEMO_PASSWORD
+from mmm.access.users import User, list_users, user_by_name
+from mmm.demo.zone import DEMO_PASSWORD
 from mmm.store import Store
-from mmm.users import User, list_users, user_by_name
 from webmap import create_app
 from webmap.extensions import get_store
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from mmm.demo import DEMO_PASSWORD
+from mmm.demo.zone import DEMO_PASSWORD
 from webmap import PUBLIC_ENDPOINTS, create_app
 
 

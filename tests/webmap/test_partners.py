@@ -55,7 +55,7 @@ def test_admin_adds_a_partner_and_an_assignment_then_removes_it(login, demo_stor
     }
     admin.post("/partners/assign", data=data)
     store = open_store(demo_store_url)
-    from mmm.partners import assignments
+    from mmm.access.partners import assignments
 
     mine = assignments(store).query("partner == 'Straathoekwerk Demostad'")
     assert mine[["perimeter", "phenomenon", "responsibility"]].values.tolist() == [
@@ -74,7 +74,7 @@ def test_a_refused_edit_is_a_message_and_changes_nothing(login, demo_store_url):
     page = admin.get("/partners/").get_data(as_text=True)
     assert "not an e-mail address" in page
     store = open_store(demo_store_url)
-    from mmm.partners import partners
+    from mmm.access.partners import partners
 
     assert "Bad Mail" not in set(partners(store)["name"])
     store.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 from mmm.store import migrate, migration_engine
 from webmap import create_app
 
-LEGACY = Path(__file__).parents[1] / "mmm" / "data" / "legacy_store_1d89ffc.sql"
+LEGACY = Path(__file__).parents[1] / "mmm" / "store" / "data" / "legacy_store_1d89ffc.sql"
 
 
 def test_a_store_behind_the_schema_gives_503_and_the_app_recovers_after_the_upgrade(

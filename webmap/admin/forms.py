@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
-from mmm.users import LANGUAGES, ROLES
+from mmm.access.users import LANGUAGES, ROLES
 
 
 class NewUserForm(FlaskForm):

@@ -8,9 +8,17 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
+from mmm.access.partners import partners
+from mmm.access.users import (
+    MIN_PASSWORD,
+    User,
+    add_user,
+    get_user,
+    list_users,
+    reset_password,
+    set_active,
+)
 from mmm.errors import MMMError, NotFound
-from mmm.partners import partners
-from mmm.users import MIN_PASSWORD, User, add_user, get_user, list_users, reset_password, set_active
 from webmap.admin import bp
 from webmap.admin.forms import ActiveForm, NewUserForm, PasswordForm
 from webmap.auth.forms import LANGUAGE_NAMES

@@ -1,7 +1,7 @@
 """``/api/perimeters`` and ``/api/counts``: only what the user's scope shows; perimeter writes.
 
 Writes (``POST /api/perimeters`` → 201, ``PUT /api/perimeters/<id>`` → 200) take one RFC 7946
-Feature and go through :mod:`mmm.perimeter_edit`; ``POST /api/perimeters/<id>/split`` moves one
+Feature and go through :mod:`mmm.perimeters.edit`; ``POST /api/perimeters/<id>/split`` moves one
 part of a multipolygon into a new perimeter (201). Refusals answer JSON with a ``reason``:
 403 (the role may not), 404 (no such perimeter), 409 (the edit was based on an old version:
 "changed by X at T — reload"), 422 (a property or the geometry is refused; ``point`` is
@@ -18,12 +18,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from mmm import access, perimeter_edit
-from mmm.aggregate import PERIODS, count_incidents
-from mmm.disclosure import suppress_long
+from mmm import access
+from mmm.access.disclosure import suppress_long
+from mmm.counting.count import PERIODS, count_incidents
 from mmm.errors import AccessDenied, NotFound
-from mmm.geojson import feature_collection, perimeter_features
-from mmm.perimeter_geometry import AreaLimits, GeometryRefused, to_geojson, web_point
+from mmm.io.geojson import feature_collection, perimeter_features
+from mmm.perimeters import edit as perimeter_edit
+from mmm.perimeters.geometry import AreaLimits, GeometryRefused, to_geojson, web_point
 from mmm.store.perimeter_rows import (
     DuplicateName,
     PerimeterChanged,

@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from mmm import access
-from mmm.audit import recent_events
+from mmm.access.audit import recent_events
 from webmap.audit import bp
 from webmap.extensions import get_store
 from webmap.vocabulary import purpose_names

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from mmm.users import authenticate, set_language
+from mmm.access.users import authenticate, set_language
 from webmap.auth import bp
 from webmap.auth.forms import LanguageForm, LoginForm
 from webmap.extensions import LoginUser, get_store

@@ -12,8 +12,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
-from mmm.audit import PURPOSES
-from mmm.export import export
+from mmm.access.audit import PURPOSES
+from mmm.present.export import export
 from webmap.exports import bp
 from webmap.extensions import get_store
 from webmap.vocabulary import purpose_names

@@ -16,9 +16,9 @@ import pandas as pd
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from mmm.counting.months import MonthRange, choose_range
 from mmm.errors import InvalidPeriod
 from mmm.hotspots import HotspotOptions
-from mmm.overview import MonthRange, choose_range
 from mmm.store.base import MAX_WEIGHT
 
 #: Cell sizes the page accepts (m); the CLI takes any. Below 50 m a zone's page gets heavy.

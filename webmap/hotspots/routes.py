@@ -15,15 +15,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from mmm import access, perimeter_edit
-from mmm.audit import PURPOSES
+from mmm import access
+from mmm.access.audit import PURPOSES
+from mmm.access.labels import phenomenon_labels
+from mmm.counting.months import available_months
 from mmm.errors import AccessDenied
-from mmm.export import WRITERS
-from mmm.hotspot_map import colocation_matrix, hotspot_map, hotspot_rows, warning_messages
 from mmm.hotspots import HotspotOptions, HotspotResult, run_hotspots
-from mmm.labels import phenomenon_labels
-from mmm.overview import available_months
-from mmm.perimeter_geometry import GeometryRefused
+from mmm.io.writers import WRITERS
+from mmm.perimeters import edit as perimeter_edit
+from mmm.perimeters.geometry import GeometryRefused
+from mmm.present.hotspot_map import colocation_matrix, hotspot_map, hotspot_rows, warning_messages
 from mmm.store import Store
 from webmap.api.routes import limits as api_limits
 from webmap.extensions import get_store

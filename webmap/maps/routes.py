@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from mmm import access, maps
+from mmm import access
 from mmm.errors import InvalidPeriod, NotFound
-from mmm.overview import zone_overview
+from mmm.present import maps
+from mmm.present.overview import zone_overview
 from webmap.extensions import current_scope, get_store
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.maps import bp

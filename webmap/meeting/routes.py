@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from mmm import access
 from mmm.errors import NotFound
-from mmm.meeting import meeting_slides
 from mmm.plans import visible_plans
+from mmm.present.meeting import meeting_slides
 from webmap.extensions import current_scope, get_store
 from webmap.meeting import bp
 from webmap.reports.render import area_map, merged_header, words

@@ -11,8 +11,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
-from mmm.labels import phenomenon_labels
-from mmm.partners import (
+from mmm.access.labels import phenomenon_labels
+from mmm.access.partners import (
     add_partner,
     assign,
     matrix,

@@ -13,10 +13,10 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from mmm import access
-from mmm.perimeter_geometry import to_geojson
+from mmm.access.users import User
+from mmm.perimeters.geometry import to_geojson
 from mmm.store import Store
 from mmm.store.perimeter_rows import STATUSES, PerimeterVersion
-from mmm.users import User
 from webmap.api.routes import version_feature
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mmm.perimeter_geometry import area_change_pct
+from mmm.perimeters.geometry import area_change_pct
 from mmm.store.perimeter_rows import PerimeterVersion, display_actor, display_time
 
 

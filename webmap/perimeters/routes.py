@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from mmm import access, charts, maps
-from mmm.audit import PURPOSES, record_read
+from mmm import access
+from mmm.access.audit import PURPOSES, record_read
+from mmm.access.partners import who_does_what
 from mmm.errors import ImportRejected, InvalidPeriod, NotFound
-from mmm.imports import ImportReport, import_perimeters
-from mmm.overview import perimeter_overview
-from mmm.partners import who_does_what
-from mmm.perimeter_edit import latest
-from mmm.perimeter_geometry import to_geojson
+from mmm.io.imports import ImportReport, import_perimeters
+from mmm.perimeters.edit import latest
+from mmm.perimeters.geometry import to_geojson
+from mmm.present import charts, maps
+from mmm.present.overview import perimeter_overview
 from mmm.store.perimeter_rows import PerimeterVersion
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors

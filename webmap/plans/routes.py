@@ -12,9 +12,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
+from mmm.access.labels import phenomenon_labels
+from mmm.access.partners import partners
 from mmm.errors import MMMError, NotFound, StaleVersion
-from mmm.labels import phenomenon_labels
-from mmm.partners import partners
 from mmm.plans import (
     SECTIONS,
     Plan,
@@ -32,7 +32,7 @@ from mmm.plans import (
     update_plan,
     visible_plans,
 )
-from mmm.plans.charts import incidents_spec, survey_spec
+from mmm.present.plan_charts import incidents_spec, survey_spec
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors, submit
 from webmap.folium_page import assets
@@ -54,7 +54,7 @@ from webmap.vocabulary import purpose_names
 
 
 def require(action: str) -> None:
-    """403 unless the logged-in user may ``action`` (:mod:`mmm.access`)."""
+    """403 unless the logged-in user may ``action`` (:mod:`mmm.access.rules`)."""
     if not access.can(current_user.user, action):
         abort(403)
 

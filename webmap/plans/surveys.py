@@ -6,7 +6,7 @@ from flask import flash, render_template
 from flask_babel import gettext as _
 
 from mmm.errors import MMMError
-from mmm.imports import ImportReport
+from mmm.io.imports import ImportReport
 from mmm.plans import import_survey, survey_results, survey_view
 from mmm.plans.survey import COLUMNS, REQUIRED, UNITS
 from webmap.extensions import current_scope, get_store

@@ -1,9 +1,9 @@
 """Render a plan's progress report, a perimeter's dossier and their maps; make PDFs.
 
-Shared by the report pages, meeting mode and ``mmm dossier``: the same map (:func:`mmm.maps
+Shared by the report pages, meeting mode and ``mmm dossier``: the same map (:func:`mmm.present.maps
 .perimeter_map`, no incident points — reports carry aggregates only), the same words as the
 plan pages (:mod:`webmap.plans.words`), and one way to make a page self-contained
-(:func:`mmm.inline.inline_assets` on the app's static folder) for a dossier or for Chromium.
+(:func:`mmm.present.inline.inline_assets` on the app's static folder) for a dossier or for Chromium.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from shapely.geometry.base import BaseGeometry
 
-from mmm import maps
-from mmm.dossier import Dossier
-from mmm.inline import inline_assets
-from mmm.pdf import html_to_pdf
-from mmm.report import PlanProgress
+from mmm.present import maps
+from mmm.present.dossier import Dossier
+from mmm.present.inline import inline_assets
+from mmm.present.pdf import html_to_pdf
+from mmm.present.report import PlanProgress
 from webmap.folium_page import MapParts, assets, parts, tiles_url
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.plans import words as plan_words
@@ -106,7 +106,7 @@ def to_pdf(html: str) -> bytes:
 
     Raises
     ------
-    mmm.pdf.PdfError
+    mmm.present.pdf.PdfError
         When Chromium is missing or the page does not finish drawing.
     """
     tiles = tiles_url()

@@ -12,12 +12,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
-from mmm.audit import PURPOSES
-from mmm.dossier import perimeter_dossier, record_download
+from mmm.access.audit import PURPOSES
 from mmm.errors import InvalidPeriod, NotFound
-from mmm.pdf import PdfError
 from mmm.plans import visible_plans
-from mmm.report import PlanProgress, plan_progress
+from mmm.present.dossier import perimeter_dossier, record_download
+from mmm.present.pdf import PdfError
+from mmm.present.report import PlanProgress, plan_progress
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor
 from webmap.reports import bp

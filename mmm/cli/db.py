@@ -1,0 +1,88 @@
+"""``mmm db``: upgrade a store's schema, copy a store to another (e.g. SQLite to PostGIS)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from mmm.store.postgis import safe_url
+
+
+@click.group("db")
+def db() -> None:
+    """Schema upgrades and copies between stores."""
+
+
+@db.command("upgrade")
+@click.option(
+    "--store", "store_url", metavar="URL", help="Store to upgrade (default: mmm --store)."
+)
+@click.pass_context
+def upgrade_cmd(ctx: click.Context, store_url: str | None) -> None:
+    """Bring the store's schema to this version's newest revision (one transaction)."""
+    from mmm.store import migrate, migration_engine
+
+    url = store_url or ctx.find_root().obj["store_url"]
+    engine = migration_engine(url)
+    try:
+        done = migrate.upgrade(engine, safe_url(url))
+    finally:
+        engine.dispose()
+    if done.before is None:
+        click.echo(f"Created the store {safe_url(url)} at schema revision {done.after}")
+        return
+    if done.adopted:
+        click.echo(f"Recorded schema revision {done.before} for a store from before revisions")
+    if done.before == done.after:
+        click.echo(f"The store {safe_url(url)} is already at schema revision {done.after}")
+    else:
+        click.echo(f"Upgraded {safe_url(url)} from schema revision {done.before} to {done.after}")
+
+
+@db.command("copy")
+@click.option("--from", "source", required=True, metavar="URL", help="Store to copy from.")
+@click.option("--to", "target", required=True, metavar="URL", help="Empty store to copy into.")
+def copy_cmd(source: str, target: str) -> None:
+    """Copy every table into an empty store, verified by row counts and checksums."""
+    from mmm.store.copy import copy_store
+
+    start = time.perf_counter()
+    with _table_progress() as progress:
+        copied = copy_store(source, target, progress=progress)
+    seconds = time.perf_counter() - start
+    click.echo(f"Copied {safe_url(source)} to {safe_url(target)} in {seconds:.1f} s")
+    click.echo(f"  {'table':<20} {'rows':>12}  checksum (same on both sides)")
+    for table in copied:
+        click.echo(f"  {table.table:<20} {table.rows:>12,}  {table.checksum}")
+
+
+@contextmanager
+def _table_progress() -> Iterator[Any]:
+    """A tqdm bar per large table on a terminal (as ``mmm import`` shows), else nothing."""
+    from mmm.settings import load_settings
+
+    min_rows = load_settings().progress_min_rows
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(table: str, done: int, total: int) -> None:
+        if total < min_rows:
+            return
+        if table not in bars:
+            bars[table] = tqdm(total=total, unit=" rows", desc=table, file=sys.stderr)
+        bars[table].update(done - bars[table].n)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.close()

@@ -1,0 +1,121 @@
+"""Exports for partners and QGIS: a registry of datasets × a registry of file formats.
+
+``.geojson`` is RFC 7946 (EPSG:4326, lon/lat, no ``crs`` member), ``.gpkg`` keeps EPSG:31370,
+``.csv`` is a plain table (geometries as WKT in EPSG:31370). Counts as a map (GeoJSON or
+GeoPackage) are the perimeters with one property per phenomenon. The CLI and the web app both
+go through :func:`export`, and every export is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from mmm.access.audit import check_purpose
+from mmm.counting.count import Period, count_incidents
+from mmm.crs import WORKING_CRS
+from mmm.io.writers import WRITERS
+from mmm.store import Store
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Which slice of the data an export holds (used by ``counts`` and ``incidents``)."""
+
+    period: Period = "all"
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The file written and how many rows (features) it holds."""
+
+    path: Path
+    rows: int
+
+
+def _perimeters(store: Store, fmt: str, options: ExportOptions) -> pd.DataFrame:
+    frame = store.perimeters()
+    frame.insert(len(frame.columns) - 1, "area_km2", (frame.geometry.area / 1e6).round(4))
+    return frame
+
+
+def _incidents(store: Store, fmt: str, options: ExportOptions) -> pd.DataFrame:
+    frame = store.incidents(start=options.start, end=options.end)
+    frame["occurred"] = frame["occurred"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["x"], frame["y"]), crs=WORKING_CRS
+    )
+
+
+def _counts(store: Store, fmt: str, options: ExportOptions) -> pd.DataFrame:
+    perimeters = store.perimeters()
+    incidents = store.incidents(start=options.start, end=options.end)
+    if fmt == "csv":
+        return count_incidents(
+            incidents, perimeters, period=options.period, start=options.start, end=options.end
+        )
+    table = count_incidents(
+        incidents, perimeters, period="all", start=options.start, end=options.end
+    )
+    wide = table.pivot_table(index="perimeter", columns="phenomenon", values="count", aggfunc="sum")
+    phenomena = sorted(store.phenomena()["code"])
+    wide = wide.reindex(index=perimeters["name"], columns=phenomena).fillna(0).astype(int)
+    wide["total"] = wide.sum(axis=1)
+    out = perimeters[["id", "name", "geometry"]].join(wide, on="name")
+    return out[[c for c in out.columns if c != "geometry"] + ["geometry"]]
+
+
+#: What can be exported: name → function building the frame for a format.
+DATASETS: dict[str, Callable[[Store, str, ExportOptions], pd.DataFrame]] = {
+    "perimeters": _perimeters,
+    "incidents": _incidents,
+    "counts": _counts,
+}
+
+
+def export(
+    store: Store,
+    dataset: str,
+    path: str | Path,
+    *,
+    options: ExportOptions = ExportOptions(),
+    actor: str = "cli",
+    purpose: str = "analysis",
+) -> ExportResult:
+    """Write ``dataset`` (``perimeters``, ``incidents`` or ``counts``) to ``path``.
+
+    The format follows the suffix: ``.geojson``/``.json``, ``.gpkg`` or ``.csv``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown dataset or suffix; the message lists the possible ones.
+    """
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown export {dataset!r}: choose one of {', '.join(DATASETS)}")
+    if fmt not in WRITERS:
+        raise ValueError(
+            f"{path.name}: unsupported format; use one of {', '.join('.' + f for f in WRITERS)}"
+        )
+    check_purpose(purpose)
+    frame = DATASETS[dataset](store, fmt, options)
+    WRITERS[fmt](frame, path, dataset)
+    detail = {
+        "purpose": check_purpose(purpose),
+        "file": path.name,
+        "rows": len(frame),
+        "period": options.period,
+        "from": str(options.start or ""),
+        "to": str(options.end or ""),
+    }
+    store.record(actor, "export", dataset, "", detail)
+    return ExportResult(path, len(frame))

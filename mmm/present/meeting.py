@@ -1,0 +1,75 @@
+"""The slides of a meeting: one per perimeter on the agenda, with its plan's progress.
+
+Why: a project group meets around one shared screen and walks through its perimeters. Each
+slide shows the perimeter's map and, when it has an action plan, the indicators against their
+targets, the open actions per partner and the next evaluation (:func:`mmm.present.report.plan_progress`);
+a perimeter without a plan shows its counts per phenomenon for the last twelve months with
+data (:func:`mmm.present.overview.perimeter_overview`). The scope decides what is shown: with partners
+in the room, staff pass :func:`mmm.access.rules.audience_scope` so small counts are hidden there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from mmm.access.rules import Scope
+from mmm.errors import NotFound
+from mmm.present.overview import PerimeterOverview, perimeter_overview
+from mmm.present.report import PlanProgress, current_plan, plan_progress, plans_of
+from mmm.store import Store
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One perimeter of the meeting: its counts and, when it has one, its plan's progress."""
+
+    perimeter: PerimeterOverview
+    progress: PlanProgress | None
+
+
+def meeting_slides(
+    store: Store,
+    scope: Scope,
+    *,
+    plan_ids: Iterable[int] = (),
+    perimeter_ids: Iterable[int] = (),
+    today: date,
+    language: str = "nl",
+) -> list[Slide]:
+    """The slides of a meeting: the chosen plans first, then the chosen perimeters.
+
+    A chosen perimeter shows its current plan (:func:`mmm.present.report.current_plan`), if any; a
+    perimeter already shown through a chosen plan is not repeated.
+
+    Raises
+    ------
+    NotFound
+        For a plan or perimeter that does not exist or that the scope does not show.
+    """
+    slides: list[Slide] = []
+    shown: set[int] = set()
+    for plan_id in dict.fromkeys(plan_ids):
+        chosen = plan_progress(store, plan_id, scope, today=today, language=language)
+        slides.append(Slide(_overview(store, chosen.plan.perimeter_id, scope, language), chosen))
+        shown.add(chosen.plan.perimeter_id)
+    for perimeter_id in dict.fromkeys(perimeter_ids):
+        if perimeter_id in shown:
+            continue
+        overview = _overview(store, perimeter_id, scope, language)
+        plan = current_plan(plans_of(store, scope, perimeter_id), today)
+        progress = (
+            None
+            if plan is None
+            else plan_progress(store, plan.id, scope, today=today, language=language)
+        )
+        slides.append(Slide(overview, progress))
+        shown.add(perimeter_id)
+    if not slides:
+        raise NotFound("choose at least one perimeter or plan for the meeting")
+    return slides
+
+
+def _overview(store: Store, perimeter_id: int, scope: Scope, language: str) -> PerimeterOverview:
+    return perimeter_overview(store, perimeter_id, language=language, scope=scope)
