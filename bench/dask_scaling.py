@@ -8,10 +8,10 @@ them. This script shows what that costs and gains on one machine, against the in
 :func:`mmm.counting.count.count_incidents` on the same data, in the same run:
 
 1. generates N seeded incidents in chunks of C rows (chunk ``i`` comes from
-   ``default_rng([seed, i])`` and :func:`aggregate.generate_incidents` — the generator of
-   ``bench/aggregate.py``, so every chunk is a clustered zone of its own over the same area) and
-   M perimeters (:func:`aggregate.generate_perimeters`, some overlapping). C defaults to
-   2,500,000: four partitions of ≈ 120 MB, an even share for 1 and for 2 workers;
+   ``default_rng([seed, i])`` and :func:`synthetic.generate_incidents` — the generator
+   ``bench/aggregate.py`` uses too, so every chunk is a clustered zone of its own over the same
+   area) and M perimeters (:func:`synthetic.generate_perimeters`, some overlapping). C defaults
+   to 2,500,000: four partitions of ≈ 120 MB, an even share for 1 and for 2 workers;
 2. times ``count_incidents`` on all N rows at once (period ``month``), best of 3;
 3. for each worker count W (default 1 and 2): starts a ``LocalCluster`` of W single-thread
    worker processes, lets the workers generate the same chunks themselves (one partition per
@@ -34,27 +34,19 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from functools import partial
 
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-# bench/aggregate.py (scripts run from bench/): the same data and the same reporting
-from aggregate import (
-    best_of,
-    compare_counts,
-    format_table,
-    generate_incidents,
-    generate_perimeters,
-    machine_lines,
-    overlapping_share,
-    print_diff,
-    progress,
-    runs_note,
-)
+# helpers in bench/ (scripts run from bench/, which is then first on sys.path)
+from cli import figure_table, positive, progress
+from count_diff import compare_counts, print_diff
 from distributed import Client, wait
+from machine import geo_stack_line, machine_line
+from synthetic import generate_incidents, generate_perimeters, overlapping_share
+from timing import best_of, runs_note, timed
 
 from mmm.counting.cluster import count_incidents_on_cluster, open_cluster
 from mmm.counting.count import count_incidents
@@ -68,17 +60,6 @@ def incident_chunk(seed: int, index: int, rows: int) -> pd.DataFrame:
 def chunk_sizes(total: int, chunk_rows: int) -> list[int]:
     """Rows per chunk: ``chunk_rows`` each, the last one what remains."""
     return [min(chunk_rows, total - start) for start in range(0, total, chunk_rows)]
-
-
-def timed(count: Callable[[], pd.DataFrame]) -> Callable[[], tuple[float, pd.DataFrame]]:
-    """``count`` as a run for :func:`aggregate.best_of`: (seconds, table)."""
-
-    def run() -> tuple[float, pd.DataFrame]:
-        start = time.perf_counter()
-        table = count()
-        return time.perf_counter() - start, table
-
-    return run
 
 
 def generated_on_workers(
@@ -97,26 +78,19 @@ def generated_on_workers(
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--incidents", type=_positive, default=10_000_000, metavar="N")
-    parser.add_argument("--perimeters", type=_positive, default=2_000, metavar="M")
-    parser.add_argument("--chunk-rows", type=_positive, default=2_500_000, metavar="C")
-    parser.add_argument("--workers", type=_positive, nargs="+", default=[1, 2], metavar="W")
+    parser.add_argument("--incidents", type=positive, default=10_000_000, metavar="N")
+    parser.add_argument("--perimeters", type=positive, default=2_000, metavar="M")
+    parser.add_argument("--chunk-rows", type=positive, default=2_500_000, metavar="C")
+    parser.add_argument("--workers", type=positive, nargs="+", default=[1, 2], metavar="W")
     parser.add_argument("--seed", type=int, default=20240501, metavar="S")
     return parser.parse_args(argv)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
-    return value
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = chunk_sizes(args.incidents, args.chunk_rows)
-    for line in machine_lines():
-        print(line)
+    print(machine_line())
+    print(geo_stack_line())
     print(
         f"data: {args.incidents:,} incidents in {len(sizes)} chunks of ≤ {args.chunk_rows:,}, "
         f"{args.perimeters:,} perimeters, seed {args.seed}; period month",
@@ -186,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                 (f"scaling 1 → {workers} workers", f"{one / seconds:.2f}×", "dask time ratio")
             )
     print()
-    print(format_table(rows))
+    print(figure_table(rows))
     return 0
 
 

@@ -11,9 +11,10 @@ reference implementation's numbers. The script
    holes: cells outside it are not part of the study area);
 2. times :func:`mmm.hotspots.gi_star` (distance band D = 2 cells, cell itself included, FDR bins
    included), best of 3;
-3. times, in the same process (after one untimed warm-up call, so imports do not count) on the same data, esda's analytical Gi*: building libpysal's
-   ``DistanceBand(threshold=D, binary=True)`` weights on the in-zone cell centres (timed on its
-   own) and ``esda.G_Local(y, w, star=True, transform="B", permutations=0)``, one run each;
+3. times, in the same process (after one untimed warm-up call, so imports do not count) on the
+   same data, esda's analytical Gi*: building libpysal's ``DistanceBand(threshold=D,
+   binary=True)`` weights on the in-zone cell centres (timed on its own) and
+   ``esda.G_Local(y, w, star=True, transform="B", permutations=0)``, one run each;
 4. checks that the z-scores (``Zs``) and two-sided p-values (``2 * p_norm``) agree to 1e-9 and
    exits with status 1 when they do not;
 5. prints both times, the speed-up (esda weights + G_Local over mmm) and the target (≥ 20× at
@@ -33,7 +34,6 @@ Results go to stdout (machine first, an aligned table last); progress goes to st
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sys
 import time
@@ -42,13 +42,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy
-from machine import cpu_model  # bench/machine.py (scripts run from bench/)
+
+# helpers in bench/ (scripts run from bench/, which is then first on sys.path)
+from cli import format_table, progress
+from machine import machine_line
+from timing import best_time
 
 from mmm.hotspots import gi_star
 
 CELL_M = 100.0
 DISTANCE_M = 200.0  # 2 cells
-REPEATS = 3
 TARGET_SIZE = 300
 TARGET_SPEED_UP = 20.0
 TOLERANCE = 1e-9
@@ -77,15 +80,9 @@ def make_grid(size: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
 
 # -- the two ways ---------------------------------------------------------------------------
 def run_mmm(values: np.ndarray, mask: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Best of ``REPEATS`` runs of :func:`mmm.hotspots.gi_star`: seconds, z and p of the mask."""
-    best = np.inf
-    z = p = np.empty(0)
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        res = gi_star(values, mask, cell_m=CELL_M, distance_m=DISTANCE_M)
-        best = min(best, time.perf_counter() - start)
-        z, p = res.z[mask], res.p[mask]
-    return best, z, p
+    """Best of 3 runs of :func:`mmm.hotspots.gi_star`: seconds, z and p of the mask."""
+    best, res = best_time(lambda: gi_star(values, mask, cell_m=CELL_M, distance_m=DISTANCE_M))
+    return best, res.z[mask], res.p[mask]
 
 
 @dataclass(frozen=True)
@@ -121,11 +118,6 @@ def run_esda(values: np.ndarray, mask: np.ndarray) -> EsdaRun:
 
 
 # -- output ---------------------------------------------------------------------------------
-def progress(message: str) -> None:
-    """One progress line on stderr."""
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 def machine_lines() -> list[str]:
     """CPU, core count and library versions."""
     try:
@@ -136,23 +128,10 @@ def machine_lines() -> list[str]:
     except ImportError:
         pysal = "esda not installed"
     return [
-        f"machine: {cpu_model()}, {os.cpu_count()} cores ({platform.machine()}, {platform.system()})",
+        machine_line(),
         f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
         + pysal,
     ]
-
-
-def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """Aligned text: the first column left, the others right."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(r: tuple[str, ...]) -> str:
-        first = f"{r[0]:<{widths[0]}}"
-        return "  ".join([first, *(f"{v:>{w}}" for v, w in zip(r[1:], widths[1:], strict=True))])
-
-    return "\n".join(
-        [line(header), "-" * (sum(widths) + 2 * (len(widths) - 1))] + [line(r) for r in rows]
-    )
 
 
 def seconds(value: float) -> str:
@@ -220,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if size == TARGET_SIZE:
             met = "met" if ratio >= TARGET_SPEED_UP else "NOT met"
-            target = f"target at {TARGET_SIZE}×{TARGET_SIZE}: ≥ {TARGET_SPEED_UP:g}× — {met} ({ratio:,.0f}×)"
+            target = (
+                f"target at {TARGET_SIZE}×{TARGET_SIZE}: ≥ {TARGET_SPEED_UP:g}× — {met} "
+                f"({ratio:,.0f}×)"
+            )
 
     print(f"results identical (|Δz|, |Δp| ≤ {TOLERANCE:g}): {'no' if failures else 'yes'}")
     if target:

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from mmm.demo.zone import add_demo_partners, add_demo_users, load_demo
+from mmm.demo import add_demo_partners, add_demo_users, load_demo
 from mmm.store import Store, open_store
 from tests.pg_cluster import PgCluster, PostGISMissing
 

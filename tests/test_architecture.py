@@ -109,15 +109,53 @@ def test_relative_and_from_imports_are_resolved(tmp_path: Path) -> None:
     assert _imports(source, "pkg.a", known) == {"pkg.b", "pkg.c", "pkg.d"}
 
 
-def test_the_core_never_imports_the_web_app() -> None:
-    offenders = sorted(
+#: The layers of docs/architecture.md, bottom first: a module may import its own layer and below.
+LAYERS = (
+    ("mmm", "mmm.errors", "mmm.settings", "mmm.crs"),
+    ("mmm.store",),
+    ("mmm.io", "mmm.access"),
+    ("mmm.counting", "mmm.hotspots", "mmm.evaluate", "mmm.perimeters", "mmm.plans"),
+    ("mmm.present",),
+    ("mmm.demo",),
+    ("mmm.cli", "webmap"),
+)
+
+
+def layer_of(module: str) -> int:
+    """The layer of ``module``: its longest matching package prefix."""
+    best, level = "", -1
+    for index, names in enumerate(LAYERS):
+        for name in names:
+            if (module == name or module.startswith(name + ".")) and len(name) > len(best):
+                best, level = name, index
+    assert level >= 0, f"{module} is in no layer of docs/architecture.md"
+    return level
+
+
+def test_imports_go_down_only() -> None:
+    upward = sorted(
         f"{name} imports {target}"
         for name, targets in import_graph().items()
-        if name.startswith("mmm")
+        for target in targets
+        if layer_of(target) > layer_of(name)
+    )
+    assert not upward, upward
+
+
+def test_the_core_never_imports_the_web_app() -> None:
+    """Only the command, which sits beside the web app, may start it (``mmm serve``)."""
+    graph = import_graph()
+    offenders = sorted(
+        f"{name} imports {target}"
+        for name, targets in graph.items()
+        if name.startswith("mmm") and not name.startswith("mmm.cli")
         for target in targets
         if target.startswith("webmap")
     )
     assert not offenders
+    assert any(
+        t.startswith("webmap") for n, ts in graph.items() if n.startswith("mmm.cli") for t in ts
+    )
 
 
 @pytest.mark.parametrize("folder", ["mmm", "webmap", "bench"])

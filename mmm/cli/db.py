@@ -1,4 +1,8 @@
-"""``mmm db``: upgrade a store's schema, copy a store to another (e.g. SQLite to PostGIS)."""
+"""The store itself: ``mmm status`` (what it holds) and ``mmm db …`` (schema upgrades, copies).
+
+``mmm db upgrade`` brings a store's schema to the newest revision; ``mmm db copy`` copies a
+store into an empty one (e.g. SQLite to PostGIS), verified by row counts and checksums.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,25 @@ from typing import Any
 
 import click
 
-from mmm.store.postgis import safe_url
+from mmm.cli.common import command_store
+
+
+@click.command("status")
+@click.pass_context
+def status_cmd(ctx: click.Context) -> None:
+    """What the store holds."""
+    from mmm.store.urls import safe_url
+
+    store = command_store(ctx)
+    click.echo(f"Store {safe_url(store.url)} (schema revision {store.schema_version()})")
+    for name, n in store.totals().items():
+        click.echo(f"  {name:<15} {n:>10,}")
+    zone = store.zone()
+    if zone is None:
+        click.echo("  zone           none yet")
+    else:
+        how = "no outline imported yet" if zone.derived else "imported outline"
+        click.echo(f"  zone           {zone.name} ({how}), {zone.geometry.area / 1e6:,.2f} km²")
 
 
 @click.group("db")
@@ -26,6 +48,7 @@ def db() -> None:
 def upgrade_cmd(ctx: click.Context, store_url: str | None) -> None:
     """Bring the store's schema to this version's newest revision (one transaction)."""
     from mmm.store import migrate, migration_engine
+    from mmm.store.urls import safe_url
 
     url = store_url or ctx.find_root().obj["store_url"]
     engine = migration_engine(url)
@@ -50,6 +73,7 @@ def upgrade_cmd(ctx: click.Context, store_url: str | None) -> None:
 def copy_cmd(source: str, target: str) -> None:
     """Copy every table into an empty store, verified by row counts and checksums."""
     from mmm.store.copy import copy_store
+    from mmm.store.urls import safe_url
 
     start = time.perf_counter()
     with _table_progress() as progress:

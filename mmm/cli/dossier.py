@@ -15,9 +15,7 @@ from pathlib import Path
 
 import click
 
-from mmm.access.audit import PURPOSES
-from mmm.access.rules import EVERYTHING
-from mmm.access.users import LANGUAGES
+from mmm.cli.common import LANGUAGES, PURPOSES, cli_actor, command_store
 from mmm.errors import NotFound
 
 
@@ -32,7 +30,7 @@ from mmm.errors import NotFound
 @click.option("--from", "first", metavar="YYYY-MM", help="First month of the counts table.")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month of the counts table.")
 @click.option("--language", type=click.Choice(LANGUAGES), default="nl", show_default=True)
-@click.option("--purpose", type=click.Choice(list(PURPOSES)), default="meeting", show_default=True)
+@click.option("--purpose", type=click.Choice(PURPOSES), default="meeting", show_default=True)
 @click.pass_context
 def dossier(
     ctx: click.Context,
@@ -46,12 +44,12 @@ def dossier(
     """Write the meeting dossier of a perimeter: map, counts per month, partners, plans."""
     from flask_babel import force_locale
 
-    from mmm.cli.group import _actor, _store
+    from mmm.access.rules import EVERYTHING
     from mmm.present.dossier import perimeter_dossier, record_download
     from webmap import create_app
     from webmap.reports.render import dossier_page
 
-    store = _store(ctx)
+    store = command_store(ctx)
     shapes = store.perimeters()
     match = shapes[shapes["name"] == name]
     if match.empty:
@@ -67,7 +65,7 @@ def dossier(
     _write_atomically(out, html)
     period = found.perimeter.period
     detail = {"format": "html", "from": period.first, "to": period.last}
-    record_download(store, _actor(), "dossier", str(perimeter_id), purpose, detail)
+    record_download(store, cli_actor(), "dossier", str(perimeter_id), purpose, detail)
     click.echo(f"Dossier of {name!r} ({period.first} – {period.last}) written to {out}")
 
 

@@ -3,8 +3,7 @@
 A thin click command around :func:`mmm.evaluate.evaluate`: per phenomenon the eight counts, the
 WDQ, the WDD with its SE, z and p, and a verdict; ``--json`` prints the same as one JSON
 document. Only aggregated counts are read and printed (no incident rows), so nothing is
-audited. Registered on the ``mmm`` group by ``cli.add_command(evaluate)``; the store comes from
-the group's context like every other sub-command, and the group turns the core's errors
+audited. Registered on the ``mmm`` group by :mod:`mmm.cli.group`, which turns the core's errors
 (unknown perimeter, bad period, overlapping control) into one line and exit code 1.
 """
 
@@ -15,6 +14,8 @@ import math
 from typing import TYPE_CHECKING
 
 import click
+
+from mmm.cli.common import command_store
 
 if TYPE_CHECKING:  # imported when the command runs: ``mmm --help`` stays light
     from mmm.evaluate import EvaluationReport
@@ -65,11 +66,10 @@ def evaluate(
     as_json: bool,
 ) -> None:
     """Evaluate a perimeter before/after: control area, buffer, WDQ and WDD test."""
-    from mmm.cli.group import _store  # at run time: mmm.cli.group imports this module
     from mmm.evaluate import evaluate as run
 
     report = run(
-        _store(ctx),
+        command_store(ctx),
         perimeter,
         before=before,
         after=after,

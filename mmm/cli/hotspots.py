@@ -1,25 +1,25 @@
-"""``mmm hotspots``: the multi-phenomenon hotspot analysis from the command line.
+"""``mmm hotspots`` and ``mmm weights``: the multi-phenomenon hotspot analysis.
 
-A thin click command around :func:`mmm.hotspots.run_hotspots`: parse the options, run, print a
-summary and write the files. Registered on the ``mmm`` group by ``cli.add_command(hotspots)``;
-the store comes from the group's context like every other sub-command.
+``hotspots`` is a thin click command around :func:`mmm.hotspots.run.run_hotspots`: parse the
+options, run, print a summary and write the files. ``weights`` shows or sets the zone's stored
+per-phenomenon weights, which a run uses unless ``--weights`` overrides them. The analysis (and
+numpy, pandas, scipy) is imported when a command runs: ``mmm --help`` stays light.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
-import pandas as pd
 
-from mmm.hotspots.analysis import HotspotOptions
-from mmm.hotspots.results import HotspotResult
-from mmm.hotspots.trend import TRENDS
+from mmm.cli.common import DATE, cli_actor, command_store, to_day
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+if TYPE_CHECKING:
+    from mmm.hotspots.results import HotspotResult
 
 
 def _weights(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
@@ -31,7 +31,7 @@ def _weights(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
             weight = float(number)
         except ValueError:
             weight = float("nan")
-        if not sep or not code.strip() or not np.isfinite(weight):
+        if not sep or not code.strip() or not math.isfinite(weight):
             raise click.BadParameter(
                 f"{value!r}: write CODE=WEIGHT, e.g. drugs=2", param_hint="--weights"
             )
@@ -62,20 +62,14 @@ def zone_weights(
 @click.pass_context
 def weights_cmd(ctx: click.Context, weights: tuple[str, ...]) -> None:
     """Show, or set, the zone's per-phenomenon weights in the hotspot score (ZVP priorities)."""
-    from mmm.cli.group import _actor, _store  # at run time: mmm.cli.group imports this module
-
-    store = _store(ctx)
+    store = command_store(ctx)
     if weights:
-        store.set_phenomenon_weights(dict(_weights(weights)), actor=_actor())
+        store.set_phenomenon_weights(dict(_weights(weights)), actor=cli_actor())
     stored = store.phenomenon_weights()
     if not stored:
         click.echo("No phenomena yet: import incidents first.")
     for code, weight in sorted(stored.items()):
         click.echo(f"{code:<30} {weight:g}")
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 @click.command("hotspots")
@@ -181,17 +175,17 @@ def hotspots(
     out: Path | None,
 ) -> None:
     """Find multi-phenomenon hotspots (Gi* with FDR) and draw candidate perimeters."""
-    from mmm.cli.group import _actor, _store  # at run time: mmm.cli.group imports this module
+    from mmm.hotspots.options import HotspotOptions
     from mmm.hotspots.run import run_hotspots
 
     for path in (cells_out, out):
         _check_suffix(path)
-    store = _store(ctx)
+    store = command_store(ctx)
     options = HotspotOptions(
         cell_m=cell_m,
         distance_m=distance_m,
-        start=_day(start),
-        end=_day(end),
+        start=to_day(start),
+        end=to_day(end),
         phenomena=tuple(dict.fromkeys(phenomena)),
         min_hot=min_hot,
         confidence=int(confidence),
@@ -200,7 +194,7 @@ def hotspots(
         kde_bandwidth_m=kde_bandwidth_m,
         colocation=colocation,
         permutations=permutations,
-        split=_day(split),
+        split=to_day(split),
     )
     result = run_hotspots(store, options)
     zone = store.zone()
@@ -215,7 +209,7 @@ def hotspots(
 
         table = frame()
         WRITERS[path.suffix.lower().lstrip(".")](table, path, what)
-        store.record(_actor(), "export", what, "", {"file": path.name, "rows": len(table)})
+        store.record(cli_actor(), "export", what, "", {"file": path.name, "rows": len(table)})
         click.echo(f"Wrote {len(table):,} rows to {path}")
 
 
@@ -231,6 +225,10 @@ def _check_suffix(path: Path | None) -> None:
 
 def print_summary(result: HotspotResult, zone_name: str) -> None:
     """Print what a run found: per phenomenon, warnings, multi-phenomenon cells, candidates."""
+    import pandas as pd
+
+    from mmm.hotspots.trend import TRENDS
+
     o = result.options
     period = f"{result.start or '…'} – {result.end or '…'}"
     click.echo(

@@ -1,9 +1,9 @@
 """``mmm plan …``: list action plans, show one plan's progress, import survey figures.
 
-Thin click commands around :mod:`mmm.plans`; the store and the actor come from the ``mmm``
-group (registered with ``cli.add_command(plan_group)``), which turns the core's errors into one
-line and exit code 1. Writing plans and running PDCA steps happens in the web app, where the
-project group works; the command line covers what an analyst scripts.
+Thin click commands around :mod:`mmm.plans`, registered on the ``mmm`` group by
+:mod:`mmm.cli.group`, which turns the core's errors into one line and exit code 1. Writing plans
+and running PDCA steps happens in the web app, where the project group works; the command line
+covers what an analyst scripts.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import click
+
+from mmm.cli.common import cli_actor, command_store, default_rejects, rejects_option
 
 
 @click.group("plan")
@@ -23,10 +25,9 @@ def plan_group() -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context) -> None:
     """One line per plan: id, perimeter, ZVP period, status, run, phenomena."""
-    from mmm.cli.group import _store  # at run time: mmm.cli.group imports this module
     from mmm.plans import list_plans
 
-    for p in list_plans(_store(ctx)):
+    for p in list_plans(command_store(ctx)):
         click.echo(
             f"{p.id:>4}  {p.perimeter:<28} ZVP {p.zvp_period}  {p.status:<7} "
             f"{p.starts_on} – {p.ends_on}  {', '.join(p.phenomena)}"
@@ -38,7 +39,6 @@ def list_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def show_cmd(ctx: click.Context, plan_id: int) -> None:
     """Monitoring, targets and PDCA cycles of plan PLAN_ID (figures computed now)."""
-    from mmm.cli.group import _store
     from mmm.plans import (
         cycles,
         get_plan,
@@ -48,7 +48,7 @@ def show_cmd(ctx: click.Context, plan_id: int) -> None:
         survey_results,
     )
 
-    store = _store(ctx)
+    store = command_store(ctx)
     plan = get_plan(store, plan_id)
     mon = objective_monitoring(store, plan)
     click.echo(f"{plan.title} — {plan.perimeter}, ZVP {plan.zvp_period} ({plan.status})")
@@ -78,26 +78,23 @@ def show_cmd(ctx: click.Context, plan_id: int) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Overwrite figures already stored.")
 @click.option("--dry-run", is_flag=True, help="Validate and report, store nothing.")
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write rejected rows (default: FILE.rejects.csv next to the input).",
-)
+@rejects_option
 @click.pass_context
 def import_survey_cmd(
     ctx: click.Context, file: Path, replace: bool, dry_run: bool, rejects: Path | None
 ) -> None:
     """Import survey figures per perimeter and period from a CSV FILE."""
-    from mmm.cli.group import _actor, _store
     from mmm.io.imports import write_rejects
     from mmm.plans import import_survey
 
-    report = import_survey(_store(ctx), file, replace=replace, dry_run=dry_run, actor=_actor())
+    report = import_survey(
+        command_store(ctx), file, replace=replace, dry_run=dry_run, actor=cli_actor()
+    )
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} survey figures from {report.source}")
     click.echo(f"  read      {report.read:>8,}")
     click.echo(f"  imported  {report.imported:>8,}")
-    written = write_rejects(report, rejects or file.with_suffix(".rejects.csv"))
+    written = write_rejects(report, rejects or default_rejects(file))
     click.echo(f"  rejected  {len(report.rejected):>8,}" + (f"   → {written}" if written else ""))
     for reason, n in report.reasons().items():
         click.echo(f"    {reason:<60} {n:>5,}")

@@ -4,7 +4,7 @@ Why: the tour, ``make demo`` and the web tests need plans that show every part â
 actions per partner, resources, targets, survey figures, a closed cycle with its Check and Act,
 and an open one. Everything is invented; the Checks are computed from the demo incidents like
 any other. Call :func:`add_demo_plans` after :func:`mmm.demo.zone.load_demo` and
-:func:`mmm.demo.zone.add_demo_partners`; a second call adds nothing.
+:func:`mmm.demo.people.add_demo_partners`; a second call adds nothing.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mmm.access.partners import add_partner, partners
+from mmm.plans.actions import add_action, set_resource
 from mmm.plans.cycles import act_cycle, check_cycle, close_cycle, plan_cycle, start_cycle
 from mmm.plans.indicators import add_indicator
-from mmm.plans.storage import add_action, create_plan, list_plans, set_resource
+from mmm.plans.storage import create_plan, list_plans
 from mmm.plans.survey import import_survey_frame
 from mmm.store import Store
 

@@ -22,54 +22,17 @@ spatial patterns of crime. *Security Journal* 21, 4–28.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from mmm.counting.grid import raster_counts
-from mmm.hotspots.analysis import HotspotOptions, analyse_hotspots, in_period
-
-
-@dataclass(frozen=True)
-class PredictiveAccuracy:
-    """Hit rate and PAI of one phenomenon's hotspots before ``split`` for the incidents after.
-
-    Attributes
-    ----------
-    phenomenon
-        Code.
-    split
-        First day of the later period.
-    hot_cells
-        Hot cells of the earlier period.
-    hot_area_km2, study_area_km2
-        ``a`` and ``A``.
-    hits
-        ``n``: later incidents in the hot cells.
-    incidents_after
-        ``N``: later incidents in the study area.
-    hit_rate
-        ``n / N`` (NaN when ``N`` is 0).
-    pai
-        ``(n / N) / (a / A)`` (NaN when ``N`` or ``a`` is 0).
-    note
-        Why the figures are missing or weak (no hot cells, no later incidents,
-        insufficient data before the split), else ``None``.
-    """
-
-    phenomenon: str
-    split: date
-    hot_cells: int
-    hot_area_km2: float
-    study_area_km2: float
-    hits: int
-    incidents_after: int
-    hit_rate: float
-    pai: float
-    note: str | None = None
+from mmm.hotspots.analysis import analyse_hotspots, in_period
+from mmm.hotspots.options import HotspotOptions
+from mmm.hotspots.results import PredictiveAccuracy
 
 
 def predictive_accuracy(

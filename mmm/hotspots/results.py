@@ -4,13 +4,13 @@ Every array is a raster ``(rows, cols)`` over :attr:`HotspotResult.grid` (row 0 
 geometry is in EPSG:31370. :meth:`HotspotResult.cells` is the ``--cells-out`` table,
 :meth:`HotspotResult.hotspot_cells` holds what a popup explains, and each layer's
 :attr:`PhenomenonHotspots.kde` is a raster with bounds and affine transform for an image overlay.
+:class:`PredictiveAccuracy` holds the hit rate and PAI of a split day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -21,10 +21,7 @@ from mmm.crs import WORKING_CRS
 from mmm.hotspots.colocation import CoLocationTable
 from mmm.hotspots.gistar import GiStar
 from mmm.hotspots.kde import KdeRaster
-
-if TYPE_CHECKING:
-    from mmm.hotspots.accuracy import PredictiveAccuracy
-    from mmm.hotspots.analysis import HotspotOptions
+from mmm.hotspots.options import HotspotOptions
 
 
 @dataclass(frozen=True)
@@ -94,6 +91,47 @@ class PhenomenonHotspots:
     def reliable(self) -> bool:
         """``True`` when there was enough data for bins."""
         return self.warning is None
+
+
+@dataclass(frozen=True)
+class PredictiveAccuracy:
+    """Hit rate and PAI of one phenomenon's hotspots before ``split`` for the incidents after.
+
+    Computed by :func:`mmm.hotspots.accuracy.predictive_accuracy`, which defines the figures.
+
+    Attributes
+    ----------
+    phenomenon
+        Code.
+    split
+        First day of the later period.
+    hot_cells
+        Hot cells of the earlier period.
+    hot_area_km2, study_area_km2
+        ``a`` and ``A``.
+    hits
+        ``n``: later incidents in the hot cells.
+    incidents_after
+        ``N``: later incidents in the study area.
+    hit_rate
+        ``n / N`` (NaN when ``N`` is 0).
+    pai
+        ``(n / N) / (a / A)`` (NaN when ``N`` or ``a`` is 0).
+    note
+        Why the figures are missing or weak (no hot cells, no later incidents,
+        insufficient data before the split), else ``None``.
+    """
+
+    phenomenon: str
+    split: date
+    hot_cells: int
+    hot_area_km2: float
+    study_area_km2: float
+    hits: int
+    incidents_after: int
+    hit_rate: float
+    pai: float
+    note: str | None = None
 
 
 @dataclass(frozen=True, eq=False)

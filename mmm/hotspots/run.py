@@ -6,7 +6,9 @@ from dataclasses import replace
 
 from mmm.errors import NotFound
 from mmm.hotspots.accuracy import predictive_accuracy
-from mmm.hotspots.analysis import HotspotOptions, HotspotResult, analyse_hotspots
+from mmm.hotspots.analysis import analyse_hotspots
+from mmm.hotspots.options import HotspotOptions
+from mmm.hotspots.results import HotspotResult
 from mmm.store import Store
 
 
@@ -19,7 +21,7 @@ def run_hotspots(store: Store, options: HotspotOptions | None = None) -> Hotspot
         Any store; its zone outline (or, before one is imported, the hull of the data) is the
         study area.
     options
-        See :class:`mmm.hotspots.analysis.HotspotOptions` (default: all defaults).
+        See :class:`mmm.hotspots.options.HotspotOptions` (default: all defaults).
 
     Raises
     ------

@@ -3,7 +3,9 @@
 One module per concern:
 
 - :mod:`~mmm.plans.model` — the plan, its template sections, actions and resources;
-- :mod:`~mmm.plans.storage` — write and read plans, actions, resources (audited, versioned);
+- :mod:`~mmm.plans.storage` — write plans, read them with their actions and resources (audited,
+  versioned);
+- :mod:`~mmm.plans.actions` — write a plan's actions and resources (audited, versioned);
 - :mod:`~mmm.plans.monitoring` — objective monitoring computed from the incidents;
 - :mod:`~mmm.plans.survey` — subjective monitoring: survey figures imported from CSV;
 - :mod:`~mmm.plans.indicators` — SMART targets with their current value and status;
@@ -18,6 +20,7 @@ scope: the plan, its monitoring, targets, survey figures and cycles, already fil
 suppressed by :mod:`mmm.plans.visible`.
 """
 
+from mmm.plans.actions import add_action, remove_resource, set_resource, update_action
 from mmm.plans.cycles import (
     Cycle,
     act_cycle,
@@ -43,15 +46,11 @@ from mmm.plans.model import SECTIONS, Action, Plan, Resource
 from mmm.plans.monitoring import ObjectiveMonitoring, PhenomenonMonitoring, objective_monitoring
 from mmm.plans.overview import PlanOverview, plan_overview, visible_plans
 from mmm.plans.storage import (
-    add_action,
     create_plan,
     get_action,
     get_plan,
     list_plans,
     project_group,
-    remove_resource,
-    set_resource,
-    update_action,
     update_plan,
 )
 from mmm.plans.survey import import_survey, import_survey_frame, survey_results

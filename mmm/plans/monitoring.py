@@ -30,7 +30,8 @@ from shapely.geometry.base import BaseGeometry
 
 from mmm.counting.count import covered_mask
 from mmm.errors import NotFound
-from mmm.hotspots.analysis import HotspotOptions, analyse_hotspots
+from mmm.hotspots.analysis import analyse_hotspots
+from mmm.hotspots.options import HotspotOptions
 from mmm.hotspots.trend import mann_kendall
 from mmm.plans.model import Plan
 from mmm.store import Store

@@ -1,9 +1,10 @@
-"""Store and read action plans, their actions and resources; every write audited and atomic.
+"""Store and read action plans; read them with their actions and resources. Writes are audited
+and atomic; the actions and resources are written by :mod:`mmm.plans.actions`.
 
-Why SQLAlchemy Core on ``store.engine`` (as :mod:`mmm.access.partners` and :mod:`mmm.access.users` do): the
-same statements run on SQLite and PostGIS. Each write is one transaction that also writes its
-audit event; an edit names the version it was based on and a stale one is refused
-(:class:`mmm.errors.StaleVersion`), never merged.
+Why SQLAlchemy Core on ``store.engine`` (as :mod:`mmm.access.partners` and
+:mod:`mmm.access.users` do): the same statements run on SQLite and PostGIS. Each write is one
+transaction that also writes its audit event; an edit names the version it was based on and a
+stale one is refused (:class:`mmm.errors.StaleVersion`), never merged.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, delete, insert, select
 
-from mmm.access.partners import assignments, partner_id
+from mmm.access.partners import assignments
 from mmm.errors import MMMError, NotFound
 from mmm.plans.model import (
-    ACTION_STATUSES,
-    APPROACHES,
     PLAN_STATUSES,
     SECTIONS,
     Action,
@@ -172,18 +171,18 @@ def get_plan(store: Store, plan_id: int) -> Plan:
 def list_plans(store: Store, *, perimeter_ids: frozenset[int] | None = None) -> list[Plan]:
     """The plans, by perimeter name then ZVP period; only those perimeters when given.
 
-    ``perimeter_ids`` is what :attr:`mmm.access.rules.Scope.perimeter_ids` gives: ``None`` for staff,
-    the assigned perimeters for a partner.
+    ``perimeter_ids`` is what :attr:`mmm.access.rules.Scope.perimeter_ids` gives: ``None`` for
+    staff, the assigned perimeters for a partner.
     """
     where = [] if perimeter_ids is None else [schema.action_plans.c.perimeter_id.in_(perimeter_ids)]
     return _read_plans(store, where)
 
 
 def project_group(store: Store, plan: Plan) -> pd.DataFrame:
-    """The partners assigned to the plan's perimeter for its phenomena (:mod:`mmm.access.partners`).
+    """The partners assigned to the plan's perimeter for its phenomena.
 
-    Columns as :func:`mmm.access.partners.assignments`: ``partner``, ``partner_type``, ``phenomenon``,
-    ``responsibility``, ``description``…; one row per partner × phenomenon.
+    Columns as :func:`mmm.access.partners.assignments`: ``partner``, ``partner_type``,
+    ``phenomenon``, ``responsibility``, ``description``…; one row per partner × phenomenon.
     """
     table = assignments(store)
     mine = (table["perimeter_id"] == plan.perimeter_id) & table["phenomenon"].isin(plan.phenomena)
@@ -248,83 +247,7 @@ def _current_value(plan: Plan, key: str) -> Any:
     return getattr(plan, key)
 
 
-# -- actions -----------------------------------------------------------------------------------
-def add_action(
-    store: Store,
-    plan_id: int,
-    *,
-    title: str,
-    approach: str,
-    owner: str,
-    starts_on: date | str,
-    ends_on: date | str,
-    status: str = "planned",
-    actor: str = "cli",
-) -> int:
-    """Add an action to a plan, carried by the partner ``owner`` (by name); returns its id.
-
-    Raises
-    ------
-    MMMError
-        For an empty title, an unknown approach or status, or dates out of order or outside
-        the plan's run.
-    NotFound
-        For an unknown plan or partner.
-    """
-    plan = get_plan(store, plan_id)
-    values = _action_values(store, plan, title, approach, owner, starts_on, ends_on, status)
-    with store.engine.begin() as conn:
-        key = conn.execute(
-            insert(schema.plan_actions), {**values, "plan_id": plan_id, "version": 1}
-        ).inserted_primary_key
-        assert key is not None
-        detail = {"plan": plan_id, "owner": values["owner_id"], "status": values["status"]}
-        store.write_audit(conn, actor, "create", "plan_action", str(key[0]), detail)
-    return int(key[0])
-
-
-def update_action(
-    store: Store,
-    action_id: int,
-    version: int,
-    *,
-    title: str | None = None,
-    approach: str | None = None,
-    owner: str | None = None,
-    starts_on: date | str | None = None,
-    ends_on: date | str | None = None,
-    status: str | None = None,
-    actor: str = "cli",
-) -> int:
-    """Change an action still at ``version`` (``None`` keeps a field); returns the new version.
-
-    Actions are never deleted: a dropped one gets the status ``cancelled``, so the plan's
-    history stays readable.
-
-    Raises
-    ------
-    StaleVersion, MMMError, NotFound
-        As :func:`update_plan` and :func:`add_action`.
-    """
-    action = get_action(store, action_id)
-    plan = get_plan(store, action.plan_id)
-    values = _action_values(
-        store,
-        plan,
-        action.title if title is None else title,
-        action.approach if approach is None else approach,
-        action.owner if owner is None else owner,
-        action.starts_on if starts_on is None else starts_on,
-        action.ends_on if ends_on is None else ends_on,
-        action.status if status is None else status,
-    )
-    with store.engine.begin() as conn:
-        new = versioned_update(conn, schema.plan_actions, action_id, version, values, "action")
-        detail = {"plan": plan.id, "status": values["status"]}
-        store.write_audit(conn, actor, "update", "plan_action", str(action_id), detail)
-    return new
-
-
+# -- reading actions and resources ---------------------------------------------------------------
 def get_action(store: Store, action_id: int) -> Action:
     """One action. Raises :class:`NotFound` when there is none."""
     with store.engine.connect() as conn:
@@ -334,32 +257,6 @@ def get_action(store: Store, action_id: int) -> Action:
     if not found:
         raise NotFound(f"no action with id {action_id}")
     return found[0]
-
-
-def _action_values(
-    store: Store,
-    plan: Plan,
-    title: str,
-    approach: str,
-    owner: str,
-    starts_on: date | str,
-    ends_on: date | str,
-    status: str,
-) -> dict[str, Any]:
-    start, end = as_date(starts_on, "the action's start"), as_date(ends_on, "the action's end")
-    check_order(start, end, "the action")
-    if start < plan.starts_on or end > plan.ends_on:
-        raise MMMError(
-            f"the action runs {start} – {end}, outside the plan ({plan.starts_on} – {plan.ends_on})"
-        )
-    return {
-        "title": text(title, "the action's title", required=True, limit=300),
-        "approach": choice(approach, APPROACHES, "approach"),
-        "owner_id": partner_id(store, owner),
-        "starts_on": start.isoformat(),
-        "ends_on": end.isoformat(),
-        "status": choice(status, ACTION_STATUSES, "action status"),
-    }
 
 
 def _actions(
@@ -390,68 +287,6 @@ def _actions(
             )
         )
     return found
-
-
-# -- resources ---------------------------------------------------------------------------------
-def set_resource(
-    store: Store,
-    plan_id: int,
-    partner: str,
-    *,
-    hours_per_month: float,
-    budget_eur: float = 0.0,
-    note: str = "",
-    actor: str = "cli",
-) -> None:
-    """Set what ``partner`` puts into a plan (replacing what it had): hours/month and euro.
-
-    Raises
-    ------
-    MMMError
-        For negative or non-finite hours or budget.
-    NotFound
-        For an unknown plan or partner.
-    """
-    get_plan(store, plan_id)
-    pid = partner_id(store, partner)
-    hours, budget = float(hours_per_month), float(budget_eur)
-    if not (0 <= hours < 10_000) or not (0 <= budget < 1e10):
-        raise MMMError("hours per month and budget are numbers of 0 or more")
-    r = schema.plan_resources.c
-    with store.engine.begin() as conn:
-        conn.execute(delete(schema.plan_resources).where(r.plan_id == plan_id, r.partner_id == pid))
-        conn.execute(
-            insert(schema.plan_resources),
-            {
-                "plan_id": plan_id,
-                "partner_id": pid,
-                "hours_per_month": hours,
-                "budget_eur": budget,
-                "note": text(note, "the note", limit=500),
-            },
-        )
-        detail = {"plan": plan_id, "hours_per_month": hours, "budget_eur": budget}
-        store.write_audit(conn, actor, "set_resource", "action_plan", str(plan_id), detail)
-
-
-def remove_resource(store: Store, plan_id: int, partner: str, *, actor: str = "cli") -> None:
-    """Remove a partner's line from the plan's resources.
-
-    Raises
-    ------
-    NotFound
-        When the partner has no resource line in the plan.
-    """
-    pid = partner_id(store, partner)
-    r = schema.plan_resources.c
-    with store.engine.begin() as conn:
-        gone = conn.execute(
-            delete(schema.plan_resources).where(r.plan_id == plan_id, r.partner_id == pid)
-        ).rowcount
-        if not gone:
-            raise NotFound(f"{partner!r} has no resources in plan {plan_id}")
-        detail = {"plan": plan_id, "partner": pid}
-        store.write_audit(conn, actor, "remove_resource", "action_plan", str(plan_id), detail)
 
 
 def _resources(conn: Connection, plan_ids: list[int]) -> dict[int, list[Resource]]:

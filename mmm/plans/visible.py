@@ -4,7 +4,8 @@ Why one module: the plan page, a partner's progress report, a meeting dossier an
 screen must hide the same things. A partner (a :class:`mmm.access.rules.Scope` with thresholds)
 sees only the phenomena its organisation is assigned to in the plan's perimeter, and:
 
-* every incident count below the threshold as ``"<5"`` (:mod:`mmm.access.disclosure`), zeros included;
+* every incident count below the threshold as ``"<5"`` (:mod:`mmm.access.disclosure`), zeros
+  included;
 * a total whose parts include a suppressed count as a lower bound (``"≥ 23"``, the visible
   parts), so the part cannot be recovered by subtraction — and then no percentage change;
 * of a Check, only the verdict (significant decrease / increase / no significant change /

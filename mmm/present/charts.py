@@ -2,7 +2,7 @@
 
 Why Vega-Lite: tooltips, a legend that highlights one phenomenon on click and export to PNG/SVG
 come for free, and its three scripts are vendored like Leaflet (served by the app itself). The
-colours per phenomenon are those of the perimeter map (:data:`mmm.present.maps.CATEGORICAL`).
+colours per phenomenon are those of the perimeter map (:data:`mmm.present.style.CATEGORICAL`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from mmm.present.maps import CATEGORICAL, Translate, _same
+from mmm.present.style import CATEGORICAL, Translate, untranslated
 
 
 def timeseries_spec(
-    table: pd.DataFrame, phenomena: dict[str, str], *, translate: Translate = _same
+    table: pd.DataFrame, phenomena: dict[str, str], *, translate: Translate = untranslated
 ) -> dict[str, Any]:
     """A Vega-Lite spec of incidents per month, one line per phenomenon, for vega-embed.
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from mmm.present.maps import CATEGORICAL, Translate, _same
+from mmm.present.style import CATEGORICAL, Translate, untranslated
 
 
 def _domain(months: tuple[str, ...]) -> list[str]:
@@ -34,7 +34,7 @@ def incidents_spec(
     labels: dict[str, str],
     *,
     start_month: str,
-    translate: Translate = _same,
+    translate: Translate = untranslated,
 ) -> dict[str, Any]:
     """Incidents per month and phenomenon, with a rule where the plan starts.
 
@@ -98,7 +98,7 @@ def survey_spec(
     *,
     months: tuple[str, ...],
     start_month: str,
-    translate: Translate = _same,
+    translate: Translate = untranslated,
 ) -> dict[str, Any]:
     """Survey percentages per indicator over time (points at the end of each period).
 

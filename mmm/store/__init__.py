@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from mmm.errors import StoreError
-from mmm.store.base import BatchInfo, Progress, Store, Zone
+from mmm.store.base import BatchInfo, Progress
+from mmm.store.store import Store, Zone
+from mmm.store.urls import safe_url
 
 __all__ = ["BatchInfo", "Progress", "Store", "Zone", "backend_of", "migration_engine", "open_store"]
 
@@ -25,7 +27,7 @@ def backend_of(url: str) -> str:
         return "sqlite"
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         return "postgis"
-    raise StoreError(f"unsupported store URL {_hidden(url)!r}: {_SUPPORTED}")
+    raise StoreError(f"unsupported store URL {safe_url(url)!r}: {_SUPPORTED}")
 
 
 def open_store(url: str) -> Store:
@@ -66,9 +68,3 @@ def migration_engine(url: str) -> Engine:
     from mmm.store import sqlite
 
     return sqlite.migration_engine(url)
-
-
-def _hidden(url: str) -> str:
-    from mmm.store.postgis import safe_url
-
-    return safe_url(url)

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from mmm.errors import StoreError
 from mmm.store import Store, backend_of, migrate, open_store, schema
-from mmm.store.postgis import safe_url
+from mmm.store.urls import safe_url
 
 #: ``progress(table, done, total)`` while a table's rows are written.
 CopyProgress = Callable[[str, int, int], None]

@@ -1,6 +1,6 @@
 """What the store keeps of an edited perimeter: its fields, each saved version, and conflicts.
 
-Why a module of its own: the store (``base.py``) writes and reads these, the editor
+Why a module of its own: the store (``perimeters.py``) writes and reads these, the editor
 (:mod:`mmm.perimeters.edit`) builds and checks them, and neither should import the other.
 """
 

@@ -12,11 +12,12 @@ from typing import Any
 
 import pandas as pd
 import psycopg
-from sqlalchemy import Connection, Engine, Table, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, Table, create_engine, text
 
 from mmm.errors import StoreError
-from mmm.store.base import Store
 from mmm.store.schema import SRID
+from mmm.store.store import Store
+from mmm.store.urls import safe_url
 
 #: URL schemes a user may give for this backend; all of them use the psycopg 3 driver.
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
@@ -105,14 +106,6 @@ def psycopg_url(url: str) -> str:
     if scheme.lower() not in SCHEMES or not sep:
         raise StoreError(f"not a PostgreSQL URL: {safe_url(url)}")
     return f"postgresql+psycopg://{rest}"
-
-
-def safe_url(url: str) -> str:
-    """The URL with its password hidden, for messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not parseable: nothing there to hide
-        return url
 
 
 def postgis_engine(url: str) -> Engine:

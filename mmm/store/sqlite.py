@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from mmm.store.base import Store
+from mmm.store.store import Store
 
 
 class SQLiteStore(Store):

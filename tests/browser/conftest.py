@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from mmm.demo.zone import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
+from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
 from mmm.present.pdf import chromium_flags
 from mmm.settings import load_settings
 from mmm.store import open_store

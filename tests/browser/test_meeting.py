@@ -13,8 +13,13 @@ from playwright.sync_api import Page
 from pypdf import PdfReader
 from werkzeug.serving import make_server
 
-from mmm.demo.plans import add_demo_plans
-from mmm.demo.zone import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
+from mmm.demo import (
+    DEMO_PASSWORD,
+    add_demo_partners,
+    add_demo_plans,
+    add_demo_users,
+    load_demo,
+)
 from mmm.store import open_store
 from webmap import create_app
 

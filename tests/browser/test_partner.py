@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mmm.demo.zone import DEMO_PASSWORD
+from mmm.demo import DEMO_PASSWORD
 
 
 def test_partner_sees_its_perimeters_with_suppressed_counts(page, live_url):

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from mmm.demo.zone import add_demo_partners, add_demo_users, load_demo
+from mmm.demo import add_demo_partners, add_demo_users, load_demo
 from mmm.store import open_store
 from tests.browser.conftest import ARTIFACTS, Problems, log_in
 from webmap import create_app

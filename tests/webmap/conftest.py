@@ -1,4 +1,9 @@
-"""Web app fixtures: one demo store per test session (read-mostly), a client per role."""
+"""Web app fixtures: one demo store per test session (read-mostly), a client per role.
+
+``client`` and ``login`` use ``app``; a folder whose tests need another app overrides ``app`` in
+its own conftest (``editor/``: a copy of the demo zone to write to; ``reports/``: a suppression
+threshold of 20).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mmm.demo.plans import add_demo_plans
-from mmm.demo.zone import DEMO_PASSWORD, add_demo_partners, add_demo_users, load_demo
+from mmm.demo import DEMO_PASSWORD, add_demo_partners, add_demo_plans, add_demo_users, load_demo
 from mmm.store import open_store
 from webmap import create_app
 
@@ -22,6 +26,12 @@ ROLE_USERS = {
     "officer": "wijkinspecteur",
     "partner": "partner",
 }
+
+
+def make_app(store_url: str, **config: object) -> Flask:
+    """An app on ``store_url`` (CSRF off unless ``WTF_CSRF_ENABLED=True`` is passed)."""
+    settings = {"TESTING": True, "MMM_STORE": store_url, "SECRET_KEY": "t"}
+    return create_app({**settings, "WTF_CSRF_ENABLED": False, **config})
 
 
 @pytest.fixture(scope="session")
@@ -45,15 +55,14 @@ def demo_store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
 
 
 @pytest.fixture(scope="session")
-def app(demo_store_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "MMM_STORE": demo_store_url,
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+def app(demo_store_url: str) -> Flask:
+    return make_app(demo_store_url)
+
+
+@pytest.fixture
+def csrf_app(demo_store_url: str) -> Flask:
+    """An app on the demo store that checks CSRF tokens, as in production."""
+    return make_app(demo_store_url, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_partner_perimeter_pages_suppress_small_numbers(login, demo_store_url):
 
 
 def test_per_phenomenon_threshold_from_the_configuration(demo_store_url):
-    from mmm.demo.zone import DEMO_PASSWORD
+    from mmm.demo import DEMO_PASSWORD
     from webmap import create_app
 
     app = create_app(

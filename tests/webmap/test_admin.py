@@ -14,9 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mmm.access.users import User, list_users, user_by_name
-from mmm.demo.zone import DEMO_PASSWORD
+from mmm.demo import DEMO_PASSWORD
 from mmm.store import Store
-from webmap import create_app
 from webmap.extensions import get_store
 
 PASSWORD = "first-pass-123"
@@ -271,11 +270,6 @@ def test_admin_routes_need_a_login(client):
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert client.post("/admin/users/1/active", data={"active": "0"}).status_code == 302
-
-
-@pytest.fixture
-def csrf_app(demo_store_url) -> Flask:
-    return create_app({"TESTING": True, "MMM_STORE": demo_store_url, "SECRET_KEY": "t"})
 
 
 def _token(page: str) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask import Flask
 
-from mmm.demo.zone import DEMO_PASSWORD
-from webmap import PUBLIC_ENDPOINTS, create_app
+from mmm.demo import DEMO_PASSWORD
+from webmap import PUBLIC_ENDPOINTS
 
 
 def _example_url(rule) -> str:
@@ -73,11 +72,6 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
     response = client.post("/login", data={"name": "analist", "password": DEMO_PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-
-
-@pytest.fixture
-def csrf_app(demo_store_url) -> Flask:
-    return create_app({"TESTING": True, "MMM_STORE": demo_store_url, "SECRET_KEY": "t"})
 
 
 def test_posts_without_csrf_token_are_refused(csrf_app: Flask):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from mmm.demo.zone import DEMO_PASSWORD
+from mmm.demo import DEMO_PASSWORD
 from webmap import create_app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -19,12 +19,13 @@ from mmm.access.users import (
     set_active,
 )
 from mmm.errors import MMMError, NotFound
-from webmap.admin import bp
 from webmap.admin.forms import ActiveForm, NewUserForm, PasswordForm
 from webmap.auth.forms import LANGUAGE_NAMES
 from webmap.extensions import get_store
 from webmap.flashing import actor, attempt, form_errors
 from webmap.vocabulary import ROLE_NAMES
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -31,8 +31,9 @@ from mmm.store.perimeter_rows import (
     PerimeterVersion,
     display_actor,
 )
-from webmap.api import bp
 from webmap.extensions import current_scope, get_store
+
+bp = Blueprint("api", __name__, url_prefix="/api")
 
 #: What a write can be refused with; :func:`refused` turns each into its status code.
 REFUSALS = (

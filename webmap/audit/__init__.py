@@ -1,7 +1,5 @@
 """The audit log, for admins and the data protection officer."""
 
-from flask import Blueprint
+from webmap.audit.routes import bp
 
-bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-from webmap.audit import routes  # noqa: E402,F401
+__all__ = ["bp"]

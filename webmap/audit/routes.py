@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from mmm import access
 from mmm.access.audit import recent_events
-from webmap.audit import bp
 from webmap.extensions import get_store
 from webmap.vocabulary import purpose_names
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 ACTIONS = ("read", "export", "import", "create", "update", "archive", "assign", "unassign", "label")
 

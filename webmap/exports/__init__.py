@@ -1,7 +1,5 @@
 """Downloads for QGIS and partners: perimeters and counts as GeoJSON, GeoPackage and CSV."""
 
-from flask import Blueprint
+from webmap.exports.routes import bp
 
-bp = Blueprint("exports", __name__, url_prefix="/exports")
-
-from webmap.exports import routes  # noqa: E402,F401
+__all__ = ["bp"]

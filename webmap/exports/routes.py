@@ -6,7 +6,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,9 +14,10 @@ from werkzeug.wrappers import Response
 from mmm import access
 from mmm.access.audit import PURPOSES
 from mmm.present.export import export
-from webmap.exports import bp
 from webmap.extensions import get_store
 from webmap.vocabulary import purpose_names
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 #: What the UI offers: dataset → formats (incident rows are not offered as a bulk download).
 OFFERED = {"perimeters": ("geojson", "gpkg", "csv"), "counts": ("geojson", "gpkg", "csv")}

@@ -1,7 +1,5 @@
 """Multi-phenomenon hotspots: the Gi*/KDE map with its parameters, tables and downloads."""
 
-from flask import Blueprint
+from webmap.hotspots.routes import bp
 
-bp = Blueprint("hotspots", __name__)
-
-from webmap.hotspots import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -9,7 +9,17 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,13 +34,12 @@ from mmm.hotspots import HotspotOptions, HotspotResult, run_hotspots
 from mmm.io.writers import WRITERS
 from mmm.perimeters import edit as perimeter_edit
 from mmm.perimeters.geometry import GeometryRefused
-from mmm.present.hotspot_map import colocation_matrix, hotspot_map, hotspot_rows, warning_messages
+from mmm.present.maps import colocation_matrix, hotspot_map, hotspot_rows, warning_messages
 from mmm.store import Store
 from webmap.api.routes import limits as api_limits
 from webmap.extensions import get_store
 from webmap.flashing import actor
 from webmap.folium_page import assets, parts, tiles_url
-from webmap.hotspots import bp
 from webmap.hotspots.forms import (
     CELL_CHOICES,
     HotspotForm,
@@ -40,6 +49,8 @@ from webmap.hotspots.forms import (
     parse_weights,
 )
 from webmap.vocabulary import purpose_names
+
+bp = Blueprint("hotspots", __name__)
 
 #: Hotspot runs kept per app, the least recently used dropped first.
 CACHE_SIZE = 8

@@ -1,7 +1,5 @@
 """The zone map: phenomena per perimeter, a grid, a period selector, presentation mode."""
 
-from flask import Blueprint
+from webmap.maps.routes import bp
 
-bp = Blueprint("maps", __name__)
-
-from webmap.maps import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,8 @@ from mmm.present import maps
 from mmm.present.overview import zone_overview
 from webmap.extensions import current_scope, get_store
 from webmap.folium_page import assets, parts, tiles_url
-from webmap.maps import bp
+
+bp = Blueprint("maps", __name__)
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,8 +14,9 @@ from mmm.errors import NotFound
 from mmm.plans import visible_plans
 from mmm.present.meeting import meeting_slides
 from webmap.extensions import current_scope, get_store
-from webmap.meeting import bp
 from webmap.reports.render import area_map, merged_header, words
+
+bp = Blueprint("meeting", __name__, url_prefix="/meeting")
 
 
 def _allow() -> None:

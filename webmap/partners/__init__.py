@@ -1,7 +1,5 @@
 """Who does what where: the partner × perimeter × phenomenon matrix, editable by admins."""
 
-from flask import Blueprint
+from webmap.partners.routes import bp
 
-bp = Blueprint("partners", __name__, url_prefix="/partners")
-
-from webmap.partners import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from flask import abort, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -23,8 +23,9 @@ from mmm.access.partners import (
 )
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, submit
-from webmap.partners import bp
 from webmap.partners.forms import RESPONSIBILITY_NAMES, AssignForm, PartnerForm, UnassignForm
+
+bp = Blueprint("partners", __name__, url_prefix="/partners")
 
 CSV_COLUMNS = [
     "perimeter",

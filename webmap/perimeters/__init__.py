@@ -1,7 +1,5 @@
 """Perimeter pages: the list, and one page per perimeter with map, table and charts."""
 
-from flask import Blueprint
+from webmap.perimeters.routes import bp
 
-bp = Blueprint("perimeters", __name__, url_prefix="/perimeters")
-
-from webmap.perimeters import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import abort, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,11 +25,12 @@ from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors
 from webmap.folium_page import assets, parts, tiles_url
 from webmap.partners.forms import RESPONSIBILITY_NAMES
-from webmap.perimeters import bp
 from webmap.perimeters.editor import editor_data, may_edit, statuses
 from webmap.perimeters.forms import UploadForm
 from webmap.perimeters.history import history_rows
 from webmap.vocabulary import purpose_names
+
+bp = Blueprint("perimeters", __name__, url_prefix="/perimeters")
 
 #: Rejected rows shown on the upload report page (all of them are counted).
 SHOWN_REJECTS = 200

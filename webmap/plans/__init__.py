@@ -1,7 +1,6 @@
 """Action plans and their PDCA cycles: list, write, monitor, evaluate; survey figures."""
 
-from flask import Blueprint
+from webmap.plans import cycles, surveys  # noqa: F401  (register their views on bp)
+from webmap.plans.routes import bp
 
-bp = Blueprint("plans", __name__, url_prefix="/plans")
-
-from webmap.plans import cycles, routes, surveys  # noqa: E402,F401
+__all__ = ["bp"]

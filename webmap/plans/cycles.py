@@ -9,9 +9,8 @@ from werkzeug.wrappers import Response
 from mmm.plans import act_cycle, check_cycle, close_cycle, cycles, plan_cycle, start_cycle
 from webmap.extensions import get_store
 from webmap.flashing import actor, submit
-from webmap.plans import bp
 from webmap.plans.forms import ActForm, CycleForm, StepForm
-from webmap.plans.routes import back, require
+from webmap.plans.routes import back, bp, require
 
 #: step → (the core function, the access rule it needs).
 STEPS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -37,7 +37,7 @@ from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors, submit
 from webmap.folium_page import assets
 from webmap.partners.forms import RESPONSIBILITY_NAMES
-from webmap.plans import bp, words
+from webmap.plans import words
 from webmap.plans.forms import (
     ActForm,
     ActionForm,
@@ -51,6 +51,8 @@ from webmap.plans.forms import (
     StepForm,
 )
 from webmap.vocabulary import purpose_names
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
 def require(action: str) -> None:

@@ -11,9 +11,9 @@ from mmm.plans import import_survey, survey_results, survey_view
 from mmm.plans.survey import COLUMNS, REQUIRED, UNITS
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors
-from webmap.plans import bp, words
+from webmap.plans import words
 from webmap.plans.forms import SurveyForm
-from webmap.plans.routes import require
+from webmap.plans.routes import bp, require
 
 
 @bp.route("/surveys", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,9 +20,10 @@ from mmm.present.pdf import PdfError
 from mmm.present.report import PlanProgress, plan_progress
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor
-from webmap.reports import bp
 from webmap.reports.render import dossier_page, file_name, progress_page, to_pdf, words
 from webmap.vocabulary import purpose_names
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _allow(action: str) -> None:

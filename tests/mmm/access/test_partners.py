@@ -13,7 +13,7 @@ from mmm.access.partners import (
     unassign,
 )
 from mmm.cli.group import cli
-from mmm.demo.zone import add_demo_partners, load_demo
+from mmm.demo import add_demo_partners, load_demo
 from mmm.errors import MMMError, NotFound
 
 

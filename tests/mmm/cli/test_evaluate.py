@@ -9,14 +9,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from mmm.cli.evaluate import evaluate
-from mmm.cli.group import cli
-from mmm.demo.zone import load_demo
+from mmm.cli import cli
+from mmm.demo import load_demo
 from mmm.evaluate import COUNT_KEYS, evaluate_counts
 from mmm.store import open_store
-
-if "evaluate" not in cli.commands:  # until mmm.cli.group registers it itself
-    cli.add_command(evaluate)
 
 PERIODS = ["--before", "2024-01:2024-06", "--after", "2025-01:2025-06"]
 

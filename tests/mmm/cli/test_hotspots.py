@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from mmm.cli.group import cli
 from mmm.cli.hotspots import zone_weights
-from mmm.demo.zone import load_demo
+from mmm.demo import load_demo
 from mmm.store import open_store
 from tests.mmm.hotspots.test_analysis import ZONE, synthetic_incidents
 

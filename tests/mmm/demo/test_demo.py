@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mmm.demo.zone import PHENOMENA, ZONE_NAME, Demo, build_demo, load_demo, write_demo_files
+from mmm.demo import PHENOMENA, ZONE_NAME, Demo, build_demo, load_demo, write_demo_files
 from mmm.io.files import read_source
 from mmm.io.imports import IncidentColumns, import_incidents, import_perimeters, import_zone
 from mmm.store import Store

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from mmm.demo.zone import build_demo
+from mmm.demo import build_demo
 from mmm.hotspots import (
     HotspotOptions,
     analyse_hotspots,

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from mmm.counting.grid import raster_counts, zone_grid
-from mmm.demo.zone import build_demo
+from mmm.demo import build_demo
 from mmm.hotspots.gistar import benjamini_hochberg, distance_band, gi_bins, gi_star
 
 

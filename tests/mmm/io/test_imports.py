@@ -16,7 +16,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 from mmm.errors import CRSMissing, ImportRejected
 from mmm.io import validate as v
 from mmm.io.imports import IncidentColumns, import_incidents, import_perimeters, import_zone
-from mmm.store import Store, base
+from mmm.store import Store, incidents
 from tests.helpers import ZONE, write_csv
 
 COLS = IncidentColumns(x="x", y="y", phenomenon="phenomenon", date="date", id="id")
@@ -256,7 +256,7 @@ def test_without_zone_the_summary_says_the_zone_is_the_hull(store, tmp_path):
 
 # --------------------------------------------------------------------------- atomicity
 def test_a_failure_half_way_leaves_the_store_as_before(store, tmp_path, monkeypatch):
-    n = 2 * base.INSERT_CHUNK + 10
+    n = 2 * incidents.INSERT_CHUNK + 10
     frame = pd.DataFrame(
         {
             "id": [f"PV-{i}" for i in range(n)],

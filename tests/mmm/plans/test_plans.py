@@ -442,7 +442,7 @@ def test_survey_file_without_required_columns_is_refused(town: Store, tmp_path: 
 
 
 def test_the_example_survey_file_imports_cleanly(store: Store) -> None:
-    from mmm.demo.zone import load_demo
+    from mmm.demo import load_demo
 
     load_demo(store)
     example = Path(__file__).resolve().parents[3] / "data" / "survey-example.csv"

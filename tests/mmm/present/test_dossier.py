@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from mmm.access.rules import EVERYTHING, scope_for
 from mmm.access.users import user_by_name
 from mmm.cli.group import cli
-from mmm.demo.plans import add_demo_plans
-from mmm.demo.zone import add_demo_partners, add_demo_users, load_demo
+from mmm.demo import add_demo_partners, add_demo_plans, add_demo_users, load_demo
 from mmm.errors import MMMError, NotFound
 from mmm.present.dossier import perimeter_dossier, record_download
 from mmm.present.inline import inline_assets

@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from branca.element import Figure
 
-from mmm.demo.zone import build_demo
+from mmm.demo import build_demo
 from mmm.hotspots import HotspotOptions, HotspotResult, analyse_hotspots
-from mmm.present.hotspot_map import (
+from mmm.present.maps import (
+    Assets,
     colocation_matrix,
     hotspot_map,
     hotspot_rows,
@@ -23,7 +24,6 @@ from mmm.present.hotspot_map import (
     png_bytes,
     warning_messages,
 )
-from mmm.present.maps import Assets
 from tests.webmap.pages import foreign_urls
 
 ASSETS = Assets.under("/static/vendor")

@@ -19,7 +19,7 @@ from shapely.geometry import box
 
 from mmm.counting.count import count_incidents, covered_mask
 from mmm.counting.grid import grid_counts
-from mmm.demo.zone import build_demo
+from mmm.demo import build_demo
 from mmm.present import charts, maps
 
 BASE = "/static/vendor"

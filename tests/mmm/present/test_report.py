@@ -10,8 +10,7 @@ import pytest
 
 from mmm.access.rules import EVERYTHING, audience_scope, scope_for
 from mmm.access.users import user_by_name
-from mmm.demo.plans import add_demo_plans
-from mmm.demo.zone import add_demo_partners, add_demo_users, load_demo
+from mmm.demo import add_demo_partners, add_demo_plans, add_demo_users, load_demo
 from mmm.errors import NotFound
 from mmm.plans import list_plans, plan_overview
 from mmm.present.meeting import meeting_slides

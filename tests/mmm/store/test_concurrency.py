@@ -133,9 +133,9 @@ ROWS = 1_500
 
 
 def _import(i: int, url: str, folder: str) -> int:
-    from mmm.store import base
+    from mmm.store import incidents
 
-    base.INSERT_CHUNK = 100  # many inserts per import: room for them to interleave
+    incidents.INSERT_CHUNK = 100  # many inserts per import: room for them to interleave
     store = open_store(url)
     report = import_incidents(store, Path(folder) / f"part{i}.csv", crs="31370")
     store.close()
@@ -193,9 +193,9 @@ KILLED_IMPORT = textwrap.dedent(
     """
     import sys, time
     import numpy as np, pandas as pd
-    from mmm.store import BatchInfo, base, open_store
+    from mmm.store import BatchInfo, incidents, open_store
 
-    base.INSERT_CHUNK = 1_000
+    incidents.INSERT_CHUNK = 1_000
     store = open_store(sys.argv[1])
     n = 20_000
     frame = pd.DataFrame({

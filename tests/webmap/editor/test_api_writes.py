@@ -7,10 +7,10 @@ import re
 import pytest
 from shapely.geometry import MultiPolygon, box
 
-from mmm.demo.zone import DEMO_PASSWORD
+from mmm.demo import DEMO_PASSWORD
 from mmm.perimeters.geometry import to_geojson
 from mmm.store import open_store
-from tests.webmap.editor.conftest import make_app
+from tests.webmap.conftest import make_app
 
 X0, Y0 = 171_500.0, 173_500.0  # inside the demo zone (EPSG:31370)
 
@@ -20,8 +20,8 @@ def feature(name: str, geom=None, **props) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": {"name": name, **props}}
 
 
-def test_post_creates_version_one_with_counts_and_overlaps(login_as, editor_store_url):
-    client = login_as("analyst")
+def test_post_creates_version_one_with_counts_and_overlaps(login, editor_store_url):
+    client = login("analyst")
     response = client.post("/api/perimeters", json=feature("Nieuw plein", status="active"))
     assert response.status_code == 201
     body = response.get_json()
@@ -38,12 +38,12 @@ def test_post_creates_version_one_with_counts_and_overlaps(login_as, editor_stor
     assert client.get(f"/api/perimeters/{pid}").get_json()["properties"]["version"] == 1
 
 
-def test_overlap_with_another_perimeter_is_allowed_and_reported(login_as, editor_store_url):
+def test_overlap_with_another_perimeter_is_allowed_and_reported(login, editor_store_url):
     store = open_store(editor_store_url)
     other = store.perimeters().iloc[0]
     inside = other.geometry.representative_point()
     geom = box(inside.x - 60, inside.y - 60, inside.x + 60, inside.y + 60)
-    response = login_as("analyst").post("/api/perimeters", json=feature("Overlappend", geom))
+    response = login("analyst").post("/api/perimeters", json=feature("Overlappend", geom))
     assert response.status_code == 201
     overlaps = {o["name"]: o["shared_m2"] for o in response.get_json()["overlaps"]}
     # the drawing travels as lon/lat with 6 decimals: its vertices move by up to ~0.06 m
@@ -51,8 +51,8 @@ def test_overlap_with_another_perimeter_is_allowed_and_reported(login_as, editor
     assert overlaps[other["name"]] == pytest.approx(expected, rel=2e-3)
 
 
-def test_put_saves_version_two_and_a_stale_put_gets_409_keeping_the_first(login_as):
-    analyst, admin = login_as("analyst"), login_as("admin")
+def test_put_saves_version_two_and_a_stale_put_gets_409_keeping_the_first(login):
+    analyst, admin = login("analyst"), login("admin")
     made = analyst.post("/api/perimeters", json=feature("Conflict", status="active")).get_json()
     url = f"/api/perimeters/{made['properties']['id']}"
     bigger = box(X0, Y0, X0 + 200, Y0 + 120)
@@ -71,12 +71,12 @@ def test_put_saves_version_two_and_a_stale_put_gets_409_keeping_the_first(login_
     ] == pytest.approx(24_000, rel=1e-3)
 
 
-def test_bow_tie_gets_422_with_the_crossing_point(login_as):
+def test_bow_tie_gets_422_with_the_crossing_point(login):
     x, y = X0, Y0
     web = to_geojson(box(x, y, x + 100, y + 100))["coordinates"][0]
     bow_tie = {"type": "Polygon", "coordinates": [[web[0], web[2], web[1], web[3], web[0]]]}
     body = {"type": "Feature", "geometry": bow_tie, "properties": {"name": "Strik"}}
-    response = login_as("analyst").post("/api/perimeters", json=body)
+    response = login("analyst").post("/api/perimeters", json=body)
     assert response.status_code == 422
     refusal = response.get_json()
     assert "crosses itself" in refusal["reason"]
@@ -96,21 +96,21 @@ def test_bow_tie_gets_422_with_the_crossing_point(login_as):
         (feature("Ver", box(X0 + 30_000, Y0, X0 + 30_100, Y0 + 100)), "outside the zone"),
     ],
 )
-def test_refused_properties_and_geometries_get_422_with_a_reason(login_as, body, reason):
-    response = login_as("analyst").post("/api/perimeters", json=body)
+def test_refused_properties_and_geometries_get_422_with_a_reason(login, body, reason):
+    response = login("analyst").post("/api/perimeters", json=body)
     assert response.status_code == 422 and reason in response.get_json()["reason"]
 
 
-def test_swapped_coordinates_get_422_naming_the_swap(login_as):
+def test_swapped_coordinates_get_422_naming_the_swap(login):
     body = feature("Omgedraaid")
     body["geometry"]["coordinates"] = [[c[::-1] for c in body["geometry"]["coordinates"][0]]]
-    response = login_as("analyst").post("/api/perimeters", json=body)
+    response = login("analyst").post("/api/perimeters", json=body)
     assert response.status_code == 422
     assert "longitude and latitude seem swapped" in response.get_json()["reason"]
 
 
-def test_put_without_version_duplicate_name_and_unknown_id(login_as):
-    client = login_as("analyst")
+def test_put_without_version_duplicate_name_and_unknown_id(login):
+    client = login("analyst")
     made = client.post("/api/perimeters", json=feature("Eerste")).get_json()
     client.post("/api/perimeters", json=feature("Tweede"))
     url = f"/api/perimeters/{made['properties']['id']}"
@@ -123,8 +123,8 @@ def test_put_without_version_duplicate_name_and_unknown_id(login_as):
     assert dup.status_code == 422
 
 
-def test_officer_proposes_only_partner_and_dpo_cannot_edit(login_as):
-    officer = login_as("officer")
+def test_officer_proposes_only_partner_and_dpo_cannot_edit(login):
+    officer = login("officer")
     refused = officer.post("/api/perimeters", json=feature("Voorstel", status="active"))
     assert refused.status_code == 403 and "proposed" in refused.get_json()["reason"]
     proposed = officer.post("/api/perimeters", json=feature("Voorstel"))
@@ -133,27 +133,29 @@ def test_officer_proposes_only_partner_and_dpo_cannot_edit(login_as):
     pid = proposed.get_json()["properties"]["id"]
     again = officer.put(f"/api/perimeters/{pid}", json=feature("Voorstel 2", version=1))
     assert again.status_code == 200
-    active = login_as("analyst").put(
+    active = login("analyst").put(
         f"/api/perimeters/{pid}", json=feature("Voorstel 2", status="active", version=2)
     )
     assert active.status_code == 200
     locked = officer.put(f"/api/perimeters/{pid}", json=feature("Voorstel 3", version=3))
     assert locked.status_code == 403 and "only an analyst" in locked.get_json()["reason"]
     for role in ("partner", "dpo"):
-        client = login_as(role)
+        client = login(role)
         assert client.post("/api/perimeters", json=feature(f"Van {role}")).status_code == 403
         put = client.put(f"/api/perimeters/{pid}", json=feature("X", version=3))
         assert put.status_code == 403
 
 
-def test_writes_need_a_login_and_the_csrf_header(editor_app, editor_store_url):
-    anonymous = editor_app.test_client()
+def test_writes_need_a_login_and_the_csrf_header(app, editor_store_url):
+    anonymous = app.test_client()
     assert anonymous.post("/api/perimeters", json=feature("Anoniem")).status_code == 401
     assert anonymous.put("/api/perimeters/1", json=feature("Anoniem")).status_code == 401
-    app = make_app(editor_store_url, WTF_CSRF_ENABLED=True)
+    csrf_app = make_app(editor_store_url, WTF_CSRF_ENABLED=True)
     # the login check comes first: no session → 401, whether or not a token is sent
-    assert app.test_client().post("/api/perimeters", json=feature("Anoniem")).status_code == 401
-    client = app.test_client()
+    assert (
+        csrf_app.test_client().post("/api/perimeters", json=feature("Anoniem")).status_code == 401
+    )
+    client = csrf_app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page)
     assert token is not None
@@ -170,8 +172,8 @@ def test_writes_need_a_login_and_the_csrf_header(editor_app, editor_store_url):
     assert with_token.status_code == 201
 
 
-def test_every_write_is_audited(login_as, editor_store_url):
-    client = login_as("analyst")
+def test_every_write_is_audited(login, editor_store_url):
+    client = login("analyst")
     made = client.post("/api/perimeters", json=feature("Geaudit", status="active")).get_json()
     pid = made["properties"]["id"]
     archived = feature("Geaudit", status="archived", version=1)
@@ -184,15 +186,15 @@ def test_every_write_is_audited(login_as, editor_store_url):
     mine = events[(events["entity"] == "perimeter") & (events["entity_id"] == str(pid))]
     assert list(mine["action"]) == ["create", "archive"]
     assert set(mine["actor"]) == {"web:analist"}
-    page = login_as("admin").get("/audit/?action=archive").get_data(as_text=True)
+    page = login("admin").get("/audit/?action=archive").get_data(as_text=True)
     assert "archive" in page and f"perimeter {pid}" in page
     # the zone map leaves an archived perimeter out; its own page stays
     assert "Geaudit" not in client.get("/map").get_data(as_text=True)
     assert client.get(f"/perimeters/{pid}").status_code == 200
 
 
-def test_split_a_part_off_into_a_new_perimeter_in_one_go(login_as, editor_store_url):
-    client = login_as("analyst")
+def test_split_a_part_off_into_a_new_perimeter_in_one_go(login, editor_store_url):
+    client = login("analyst")
     two = MultiPolygon([box(X0, Y0, X0 + 100, Y0 + 100), box(X0 + 300, Y0, X0 + 400, Y0 + 150)])
     made = client.post("/api/perimeters", json=feature("Twee delen", two, status="active"))
     pid = made.get_json()["properties"]["id"]
@@ -216,6 +218,5 @@ def test_split_a_part_off_into_a_new_perimeter_in_one_go(login_as, editor_store_
     names = set(open_store(editor_store_url).perimeters()["name"])
     assert "Afgesplitst" in names and "Nog een" not in names
     assert (
-        login_as("partner").post(url, json={"version": 2, "part": 0, "name": "P"}).status_code
-        == 403
+        login("partner").post(url, json={"version": 2, "part": 0, "name": "P"}).status_code == 403
     )

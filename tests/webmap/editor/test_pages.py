@@ -37,8 +37,8 @@ def editor_data(page: str) -> dict:
     return json.loads(found.group(1))
 
 
-def test_the_editor_is_served_with_local_assets_only(login_as):
-    client = login_as("analyst")
+def test_the_editor_is_served_with_local_assets_only(login):
+    client = login("analyst")
     page = client.get("/perimeters/new").get_data(as_text=True)
     assert foreign_urls(page) == []
     for src in re.findall(r'<script src="([^"]+)"', page):
@@ -49,19 +49,19 @@ def test_the_editor_is_served_with_local_assets_only(login_as):
     assert status_options(page) == ["proposed", "active"]
 
 
-def test_officers_get_proposed_only_and_partners_no_editor(login_as):
-    page = login_as("officer").get("/perimeters/new").get_data(as_text=True)
+def test_officers_get_proposed_only_and_partners_no_editor(login):
+    page = login("officer").get("/perimeters/new").get_data(as_text=True)
     assert status_options(page) == ["proposed"]
     assert editor_data(page)["mayArchive"] is False
     for role in ("partner", "dpo"):
-        assert login_as(role).get("/perimeters/new").status_code == 403
-        assert login_as(role).get("/perimeters/1/edit").status_code == 403
-    assert login_as("officer").get("/perimeters/1/edit").status_code == 403  # an active one
-    assert login_as("analyst").get("/perimeters/99999/edit").status_code == 404
+        assert login(role).get("/perimeters/new").status_code == 403
+        assert login(role).get("/perimeters/1/edit").status_code == 403
+    assert login("officer").get("/perimeters/1/edit").status_code == 403  # an active one
+    assert login("analyst").get("/perimeters/99999/edit").status_code == 404
 
 
-def test_history_shows_who_when_and_the_area_change_and_an_earlier_version(login_as):
-    analyst = login_as("analyst")
+def test_history_shows_who_when_and_the_area_change_and_an_earlier_version(login):
+    analyst = login("analyst")
     made = analyst.post("/api/perimeters", json=feature("Historiek", status="active"))
     pid = made.get_json()["properties"]["id"]
     analyst.put(
@@ -80,16 +80,15 @@ def test_history_shows_who_when_and_the_area_change_and_an_earlier_version(login
     assert editor_data(edit)["perimeter"]["properties"]["version"] == 2
 
 
-def test_partners_see_no_history(login_as, editor_store_url):
+def test_partners_see_no_history(login, editor_store_url):
     store = open_store(editor_store_url)
     ids = dict(zip(store.perimeters()["name"], store.perimeters()["id"], strict=True))
-    page = login_as("partner").get(f"/perimeters/{ids['Stationsbuurt']}").get_data(as_text=True)
+    page = login("partner").get(f"/perimeters/{ids['Stationsbuurt']}").get_data(as_text=True)
     assert 'id="history"' not in page and 'id="edit-perimeter"' not in page
-    analyst_page = login_as("analyst").get(f"/perimeters/{ids['Stationsbuurt']}")
+    analyst_page = login("analyst").get(f"/perimeters/{ids['Stationsbuurt']}")
     assert 'id="edit-perimeter"' in analyst_page.get_data(as_text=True)
     assert (
-        login_as("partner").get(f"/api/perimeters/{ids['Stationsbuurt']}/versions").status_code
-        == 403
+        login("partner").get(f"/api/perimeters/{ids['Stationsbuurt']}/versions").status_code == 403
     )
 
 
@@ -104,8 +103,8 @@ def _geojson_file(names: list[str]) -> bytes:
     return frame.to_json().encode()
 
 
-def test_upload_shows_the_import_report_and_dry_run_stores_nothing(login_as, editor_store_url):
-    client = login_as("analyst")
+def test_upload_shows_the_import_report_and_dry_run_stores_nothing(login, editor_store_url):
+    client = login("analyst")
     data = _geojson_file(["Opgeladen 1", "Opgeladen 2", "Stationsbuurt"])
     checked = client.post(
         "/perimeters/upload",
@@ -133,7 +132,7 @@ def test_upload_shows_the_import_report_and_dry_run_stores_nothing(login_as, edi
     assert "import" in set(events[events["entity"] == "perimeters"]["action"])
 
 
-def test_upload_of_a_zipped_shapefile_and_a_geopackage(login_as, tmp_path, editor_store_url):
+def test_upload_of_a_zipped_shapefile_and_a_geopackage(login, tmp_path, editor_store_url):
     frame = gpd.GeoDataFrame(
         {"name": ["Shape 1"]}, geometry=[box(X0, Y0 + 900, X0 + 150, Y0 + 1000)], crs=WORKING_CRS
     )
@@ -142,7 +141,7 @@ def test_upload_of_a_zipped_shapefile_and_a_geopackage(login_as, tmp_path, edito
     with zipfile.ZipFile(buffer, "w") as archive:
         for part in tmp_path.glob("shape.*"):
             archive.write(part, part.name)
-    client = login_as("admin")
+    client = login("admin")
     zipped = client.post(
         "/perimeters/upload",
         data={"file": (io.BytesIO(buffer.getvalue()), "shape.zip")},
@@ -160,8 +159,8 @@ def test_upload_of_a_zipped_shapefile_and_a_geopackage(login_as, tmp_path, edito
     assert {"Shape 1", "Pakket 1"} <= set(open_store(editor_store_url).perimeters()["name"])
 
 
-def test_upload_refusals_and_roles(login_as):
-    client = login_as("analyst")
+def test_upload_refusals_and_roles(login):
+    client = login("analyst")
     wrong = client.post(
         "/perimeters/upload",
         data={"file": (io.BytesIO(b"x"), "notes.txt")},
@@ -175,12 +174,12 @@ def test_upload_refusals_and_roles(login_as):
     )
     assert broken.status_code == 400 and "cannot read the file" in broken.get_data(as_text=True)
     for role in ("officer", "partner", "dpo"):
-        assert login_as(role).get("/perimeters/upload").status_code == 403
+        assert login(role).get("/perimeters/upload").status_code == 403
 
 
 @pytest.mark.parametrize("role", ["analyst", "officer"])
-def test_adopting_a_hotspot_candidate_makes_a_proposed_perimeter(login_as, editor_store_url, role):
-    client = login_as(role)
+def test_adopting_a_hotspot_candidate_makes_a_proposed_perimeter(login, editor_store_url, role):
+    client = login(role)
     query = "from=2025-01&to=2025-12"
     page = client.get(f"/hotspots?{query}").get_data(as_text=True)
     assert 'id="adopt-0"' in page  # the table's form
@@ -195,14 +194,14 @@ def test_adopting_a_hotspot_candidate_makes_a_proposed_perimeter(login_as, edito
     assert missing.status_code == 404
 
 
-def test_adopting_twice_keeps_both_under_distinct_names(login_as, editor_store_url):
-    client = login_as("admin")
+def test_adopting_twice_keeps_both_under_distinct_names(login, editor_store_url):
+    client = login("admin")
     query = "from=2025-01&to=2025-12"
     for _ in range(2):
         client.post(f"/hotspots/adopt?{query}", data={"candidate": "Kandidaat 2"})
     names = set(open_store(editor_store_url).perimeters()["name"])
     assert {"Kandidaat 2", "Kandidaat 2 (2)"} <= names
     assert (
-        login_as("partner").post(f"/hotspots/adopt?{query}", data={"candidate": "x"}).status_code
+        login("partner").post(f"/hotspots/adopt?{query}", data={"candidate": "x"}).status_code
         == 403
     )

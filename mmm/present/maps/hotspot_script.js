@@ -1,4 +1,4 @@
-// MMM Planner's hotspot map script (used by mmm/hotspot_map.py, which fills __NS__, __MAP__
+// MMM Planner's hotspot map script (used by mmm/present/maps/hotspot.py, which fills __NS__, __MAP__
 // and D). Draws the zone, the multi-phenomenon cells, one Gi* layer per phenomenon (built on
 // first display), the candidate and existing perimeters; popups are built here from the numbers
 // in D.cells and the translated strings in D.text; the legend follows the chosen layer.

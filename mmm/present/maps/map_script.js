@@ -1,4 +1,4 @@
-// MMM Planner's own map script (used by mmm/maps.py, which fills __NS__, __MAP__ and D).
+// MMM Planner's own map script (used by mmm/present/maps/leaflet.py, which fills __NS__, __MAP__ and D).
 // The maps' own script: zone outline, scale, legend; then the perimeter's outline (perimeter
 // map) or the choropleth layers, the grid and the legend that follows the chosen layer.
 var __NS__ = (function (map, D) {

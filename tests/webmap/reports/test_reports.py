@@ -12,21 +12,6 @@ from pypdf import PdfReader
 from mmm.plans import list_plans
 from mmm.store import open_store
 from tests.webmap.pages import foreign_urls
-from webmap import create_app
-
-
-@pytest.fixture(scope="module")
-def store_url(demo_store_url: str) -> str:
-    """The session's demo store (with its action plans)."""
-    return demo_store_url
-
-
-@pytest.fixture(scope="module")
-def app(store_url: str) -> Flask:
-    """An app on the demo store with a suppression threshold of 20 (``login`` uses it)."""
-    # A threshold of 20: the demo's monthly counts then include some a partner may not read.
-    config = {"TESTING": True, "MMM_STORE": store_url, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}
-    return create_app({**config, "MMM_SUPPRESS_BELOW": 20, "MMM_SUPPRESS_OVERRIDES": {}})
 
 
 def _plan_ids(store_url: str) -> dict[str, int]:
@@ -47,8 +32,8 @@ def test_every_report_route_needs_a_login(app: Flask, path: str) -> None:
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_roles(login, store_url: str) -> None:
-    plan = _plan_ids(store_url)["Stationsbuurt"]
+def test_roles(login, demo_store_url: str) -> None:
+    plan = _plan_ids(demo_store_url)["Stationsbuurt"]
     dpo, partner, officer = login("dpo"), login("partner"), login("officer")
     assert dpo.get("/reports/").status_code == 403
     assert dpo.get(f"/reports/plans/{plan}").status_code == 403
@@ -59,8 +44,8 @@ def test_roles(login, store_url: str) -> None:
     assert "dossier.html" not in index  # partners get no dossier
 
 
-def test_a_partner_report_holds_no_suppressed_figure(login, store_url: str) -> None:
-    plans = _plan_ids(store_url)
+def test_a_partner_report_holds_no_suppressed_figure(login, demo_store_url: str) -> None:
+    plans = _plan_ids(demo_store_url)
     partner, analyst = login("partner"), login("analyst")
     theirs = partner.get(f"/reports/plans/{plans['Stationsbuurt']}")
     assert theirs.status_code == 200
@@ -78,8 +63,8 @@ def test_a_partner_report_holds_no_suppressed_figure(login, store_url: str) -> N
     assert partner.get("/reports/plans/9999").status_code == 404
 
 
-def test_the_pdf_needs_a_purpose_and_is_audited(login, store_url: str) -> None:
-    plan = _plan_ids(store_url)["Stationsbuurt"]
+def test_the_pdf_needs_a_purpose_and_is_audited(login, demo_store_url: str) -> None:
+    plan = _plan_ids(demo_store_url)["Stationsbuurt"]
     partner = login("partner")
     assert partner.get(f"/reports/plans/{plan}.pdf").status_code == 400
     response = partner.get(f"/reports/plans/{plan}.pdf?purpose=meeting")
@@ -90,7 +75,7 @@ def test_the_pdf_needs_a_purpose_and_is_audited(login, store_url: str) -> None:
     assert len(reader.pages) >= 2
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Veilige Stationsbuurt" in text
-    events = open_store(store_url).audit_events()
+    events = open_store(demo_store_url).audit_events()
     last = events.iloc[-1]
     assert (last["actor"], last["action"], last["entity"], last["entity_id"]) == (
         "web:partner", "export", "progress_report", str(plan),
@@ -98,19 +83,19 @@ def test_the_pdf_needs_a_purpose_and_is_audited(login, store_url: str) -> None:
     assert '"purpose": "meeting"' in last["detail"] and '"suppressed": true' in last["detail"]
 
 
-def test_without_chromium_the_report_says_why(app: Flask, login, store_url: str) -> None:
-    plan = _plan_ids(store_url)["Stationsbuurt"]
-    before = len(open_store(store_url).audit_events())
+def test_without_chromium_the_report_says_why(app: Flask, login, demo_store_url: str) -> None:
+    plan = _plan_ids(demo_store_url)["Stationsbuurt"]
+    before = len(open_store(demo_store_url).audit_events())
     app.config["MMM_CHROMIUM"] = "/nonexistent/chromium"
     try:
         response = login("analyst").get(f"/reports/plans/{plan}.pdf?purpose=analysis")
     finally:
         app.config["MMM_CHROMIUM"] = "/usr/bin/chromium"
     assert response.status_code == 302
-    assert len(open_store(store_url).audit_events()) == before  # nothing left the app
+    assert len(open_store(demo_store_url).audit_events()) == before  # nothing left the app
 
 
-def test_the_dossier_is_one_offline_file_and_is_audited(login, store_url: str) -> None:
+def test_the_dossier_is_one_offline_file_and_is_audited(login, demo_store_url: str) -> None:
     analyst = login("analyst")
     assert analyst.get("/reports/perimeters/1/dossier.html").status_code == 400
     assert (
@@ -125,6 +110,6 @@ def test_the_dossier_is_one_offline_file_and_is_audited(login, store_url: str) -
     assert foreign_urls(markup) == []
     assert not re.search(r"<script[^>]+src=|<link[^>]+stylesheet", html)
     assert "Veilige Stationsbuurt" in html and "Preventiedienst Demostad" in html
-    last = open_store(store_url).audit_events().iloc[-1]
+    last = open_store(demo_store_url).audit_events().iloc[-1]
     assert (last["action"], last["entity"], last["entity_id"]) == ("export", "dossier", "1")
     assert '"purpose": "evaluation"' in last["detail"]

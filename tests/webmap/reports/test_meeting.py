@@ -5,24 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
 
 from mmm.plans import list_plans
 from mmm.store import open_store
-from webmap import create_app
-
-
-@pytest.fixture(scope="module")
-def store_url(demo_store_url: str) -> str:
-    """The session's demo store (with its action plans)."""
-    return demo_store_url
-
-
-@pytest.fixture(scope="module")
-def app(store_url: str) -> Flask:
-    """An app on the demo store with a suppression threshold of 20 (``login`` uses it)."""
-    config = {"TESTING": True, "MMM_STORE": store_url, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}
-    return create_app({**config, "MMM_SUPPRESS_BELOW": 20, "MMM_SUPPRESS_OVERRIDES": {}})
 
 
 def _counts(html: str) -> list[str]:
@@ -44,10 +29,10 @@ def test_the_choice_lists_plans_and_perimeters(login) -> None:
 
 
 def test_a_walk_shows_one_slide_per_perimeter_without_the_app_navigation(
-    login, store_url: str
+    login, demo_store_url: str
 ) -> None:
-    plans = {p.perimeter: p.id for p in list_plans(open_store(store_url))}
-    shapes = open_store(store_url).perimeters()
+    plans = {p.perimeter: p.id for p in list_plans(open_store(demo_store_url))}
+    shapes = open_store(demo_store_url).perimeters()
     other = int(shapes.loc[~shapes["name"].isin(list(plans)), "id"].iloc[0])
     url = f"/meeting/walk?plan={plans['Stationsbuurt']}&perimeter={other}&partners=0"
     response = login("analyst").get(url)
@@ -61,10 +46,10 @@ def test_a_walk_shows_one_slide_per_perimeter_without_the_app_navigation(
     assert "&lt;20" not in html
 
 
-def test_with_partners_in_the_room_small_counts_are_hidden(login, store_url: str) -> None:
-    plan = {p.perimeter: p.id for p in list_plans(open_store(store_url))}["Stationsbuurt"]
+def test_with_partners_in_the_room_small_counts_are_hidden(login, demo_store_url: str) -> None:
+    plan = {p.perimeter: p.id for p in list_plans(open_store(demo_store_url))}["Stationsbuurt"]
     client = login("analyst")
-    shapes = open_store(store_url).perimeters()
+    shapes = open_store(demo_store_url).perimeters()
     quiet = int(shapes["id"].iloc[-1])
     staff_only = client.get(f"/meeting/walk?perimeter={quiet}&partners=0").get_data(as_text=True)
     assert any(c.isdigit() and int(c) < 20 for c in _counts(staff_only))

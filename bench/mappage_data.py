@@ -1,0 +1,82 @@
+"""The data of bench/mappage.py: seeded incidents inside the demo zone, and a SQLite store
+holding them with the demo's perimeters, labels and users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from mmm.counting.months import MonthRange
+from mmm.demo import PHENOMENA, ZONE_NAME, Demo, add_demo_partners, add_demo_users
+from mmm.demo.zone import LABELS, VOLUMES
+from mmm.store import BatchInfo, open_store
+
+PERIOD = MonthRange("2023-01", "2025-12")  # all three years of generated dates
+FIRST_DAY = np.datetime64("2023-01-01T00:00:00", "s")
+DAYS = 1096  # 2023, 2024 (a leap year) and 2025
+BACKGROUND_SHARE = 0.4
+HOTSPOT_SIGMA_M = (120.0, 450.0)
+
+
+def generate_incidents(n: int, demo: Demo, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` incidents inside the demo zone, as ``Store.add_incidents`` takes them.
+
+    A share is uniform over the zone, the rest falls in Gaussian hotspots (120–450 m) around
+    the perimeters' centroids with uneven weights; points outside the zone are drawn again.
+    Columns: ``source_id``, ``phenomenon`` (the demo's 8, in the demo's proportions),
+    ``occurred`` (datetime64[s], uniform over 2023–2025), ``x``, ``y`` (EPSG:31370).
+    """
+    zone = demo.zone
+    shapely.prepare(zone)
+    centres = shapely.get_coordinates(shapely.centroid(demo.perimeters.geometry.values))
+    sigma = rng.uniform(*HOTSPOT_SIGMA_M, size=len(centres))
+    weights = rng.gamma(1.0, size=len(centres))
+    x, y = np.empty(n), np.empty(n)
+    todo = np.arange(n)
+    background = rng.random(n) < BACKGROUND_SHARE
+    spot = rng.choice(len(centres), size=n, p=weights / weights.sum())
+    x0, y0, x1, y1 = zone.bounds
+    while len(todo):  # each round redraws only the points that fell outside the zone
+        flat = background[todo]
+        s = spot[todo]
+        xy = centres[s] + rng.standard_normal((len(todo), 2)) * sigma[s, None]
+        xy[flat] = rng.uniform((x0, y0), (x1, y1), size=(int(flat.sum()), 2))
+        x[todo], y[todo] = np.round(xy[:, 0], 1), np.round(xy[:, 1], 1)
+        todo = todo[~shapely.contains_xy(zone, x[todo], y[todo])]
+    shares = np.asarray(list(VOLUMES.values()), dtype=float)
+    codes = rng.choice(len(PHENOMENA), size=n, p=shares / shares.sum())
+    seconds = rng.integers(0, DAYS * 86_400, size=n)
+    return pd.DataFrame(
+        {
+            "source_id": "BENCH-" + pd.Series(np.arange(n)).astype(str).str.zfill(7),
+            "phenomenon": np.asarray(PHENOMENA, dtype=object)[codes],
+            "occurred": FIRST_DAY + seconds.astype("timedelta64[s]"),
+            "x": x,
+            "y": y,
+        }
+    )
+
+
+def build_store(path: Path, demo: Demo, incidents: pd.DataFrame) -> str:
+    """A fresh SQLite store at ``path``: zone, perimeters, incidents, labels, demo users.
+
+    Returns its URL.
+    """
+    url = f"sqlite:///{path}"
+    store = open_store(url)
+    try:
+        store.set_zone(ZONE_NAME, demo.zone, BatchInfo("zone", "bench", "bench", 1, 0))
+        perimeters = BatchInfo("perimeters", "bench", "bench", len(demo.perimeters), 0)
+        store.add_perimeters(demo.perimeters, perimeters)
+        store.add_incidents(incidents, BatchInfo("incidents", "bench", "bench", len(incidents), 0))
+        for code, names in LABELS.items():
+            for language, label in zip(("nl", "fr", "de", "en"), names, strict=True):
+                store.set_label("phenomenon", code, language, label, actor="bench")
+        add_demo_partners(store, actor="bench")  # partner users need their organisation
+        add_demo_users(store, actor="bench")
+    finally:
+        store.close()
+    return url

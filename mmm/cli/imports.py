@@ -1,0 +1,137 @@
+"""``mmm import …``: load incidents, perimeters or the zone outline from a file.
+
+Thin click commands around :mod:`mmm.io.imports`: each prints the import report (read, imported,
+rejected per reason, notes) and writes the rejected rows to a CSV next to the input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mmm.cli.common import (
+    cli_actor,
+    command_store,
+    default_rejects,
+    print_import_report,
+    progress_bar,
+    rejects_option,
+)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Load incidents, perimeters or the zone outline from a file (CSV, GPKG, SHP, GeoJSON)."""
+
+
+@import_group.command("incidents")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layer", "-l", help="Layer to read (GeoPackage with several layers).")
+@click.option("--x", "xcol", metavar="COL", help="Column with the x (or longitude) coordinate.")
+@click.option("--y", "ycol", metavar="COL", help="Column with the y (or latitude) coordinate.")
+@click.option("--crs", help="CRS of a file that declares none (CSV), e.g. EPSG:31370.")
+@click.option("--phenomenon", metavar="COL", help="Column with the phenomenon code.")
+@click.option("--date", "datecol", metavar="COL", help="Column with the date (and time).")
+@click.option("--id", "idcol", metavar="COL", help="Column with the incident id (e.g. PV number).")
+@click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
+@click.option("--keep-outside", is_flag=True, help="Keep rows far outside the zone outline.")
+@click.option("--max-distance", type=float, metavar="M", help="Outside-zone tolerance in metres.")
+@rejects_option
+@click.pass_context
+def import_incidents_cmd(
+    ctx: click.Context,
+    file: Path,
+    layer: str | None,
+    xcol: str | None,
+    ycol: str | None,
+    crs: str | None,
+    phenomenon: str | None,
+    datecol: str | None,
+    idcol: str | None,
+    dry_run: bool,
+    keep_outside: bool,
+    max_distance: float | None,
+    rejects: Path | None,
+) -> None:
+    """Import incidents from FILE; rejected rows go to a CSV with their reason."""
+    from mmm.io.imports import IncidentColumns, import_incidents
+
+    settings = ctx.find_root().obj["settings"]
+    click.echo(f"Reading {file} …", err=True)
+    with progress_bar(_rough_rows(file), settings.progress_min_rows) as progress:
+        report = import_incidents(
+            command_store(ctx),
+            file,
+            layer=layer,
+            columns=IncidentColumns(xcol, ycol, phenomenon, datecol, idcol),
+            crs=crs,
+            keep_outside=keep_outside,
+            max_distance_m=max_distance
+            if max_distance is not None
+            else settings.outside_distance_m,
+            dry_run=dry_run,
+            actor=cli_actor(),
+            progress=progress,
+        )
+    print_import_report(report, rejects or default_rejects(file))
+
+
+@import_group.command("perimeters")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layer", "-l", help="Layer to read (GeoPackage with several layers).")
+@click.option("--name", metavar="COL", help="Column with the perimeter name.")
+@click.option("--crs", help="CRS of a file that declares none, e.g. EPSG:31370.")
+@click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
+@rejects_option
+@click.pass_context
+def import_perimeters_cmd(
+    ctx: click.Context,
+    file: Path,
+    layer: str | None,
+    name: str | None,
+    crs: str | None,
+    dry_run: bool,
+    rejects: Path | None,
+) -> None:
+    """Import micro-local perimeters (polygons with a unique name) from FILE."""
+    from mmm.io.imports import import_perimeters
+
+    report = import_perimeters(
+        command_store(ctx),
+        file,
+        layer=layer,
+        name=name,
+        crs=crs,
+        dry_run=dry_run,
+        actor=cli_actor(),
+    )
+    print_import_report(report, rejects or default_rejects(file))
+
+
+@import_group.command("zone")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layer", "-l", help="Layer to read (GeoPackage with several layers).")
+@click.option("--crs", help="CRS of a file that declares none, e.g. EPSG:31370.")
+@click.pass_context
+def import_zone_cmd(ctx: click.Context, file: Path, layer: str | None, crs: str | None) -> None:
+    """Set the zone outline from FILE (its polygons are dissolved into one)."""
+    from mmm.io.imports import import_zone
+
+    report = import_zone(command_store(ctx), file, layer=layer, crs=crs, actor=cli_actor())
+    print_import_report(report, default_rejects(file))
+
+
+def _rough_rows(file: Path) -> int:
+    """A cheap row estimate to decide on a progress bar (lines of a CSV, else features)."""
+    if file.suffix.lower() == ".csv":
+        with file.open("rb") as fh:
+            return max(
+                sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1, 0
+            )
+    try:
+        import pyogrio
+
+        return int(pyogrio.read_info(file).get("features") or 0)
+    except Exception:  # only an estimate for the progress bar; reading reports real errors
+        return 0
