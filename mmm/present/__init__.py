@@ -1,3 +1,57 @@
-"""What a page or a file shows: zone and perimeter overviews, Folium maps and their scripts,
-charts, exports, the progress report, the meeting dossier and slides, inlining and PDF.
+"""What a page or a file shows: zone and perimeter overviews, exports, the progress report, the
+meeting dossier and slides, inlining and PDF. The Folium maps are the subpackage
+:mod:`mmm.present.maps`; charts are Vega-Lite specs (:mod:`mmm.present.charts`,
+:mod:`mmm.present.plan_charts`).
 """
+
+from mmm.present.dossier import (
+    Dossier,
+    perimeter_dossier,
+    record_download,
+)
+from mmm.present.export import (
+    ExportOptions,
+    export,
+)
+from mmm.present.inline import (
+    inline_assets,
+)
+from mmm.present.meeting import (
+    meeting_slides,
+)
+from mmm.present.overview import (
+    PerimeterOverview,
+    ZoneOverview,
+    perimeter_overview,
+    zone_overview,
+)
+from mmm.present.pdf import (
+    PdfError,
+    html_to_pdf,
+)
+from mmm.present.report import (
+    PlanProgress,
+    current_plan,
+    plan_progress,
+    plans_of,
+)
+
+__all__ = [
+    "Dossier",
+    "ExportOptions",
+    "PdfError",
+    "PerimeterOverview",
+    "PlanProgress",
+    "ZoneOverview",
+    "current_plan",
+    "export",
+    "html_to_pdf",
+    "inline_assets",
+    "meeting_slides",
+    "perimeter_dossier",
+    "perimeter_overview",
+    "plan_progress",
+    "plans_of",
+    "record_download",
+    "zone_overview",
+]
