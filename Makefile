@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/hotspots.py
 	$(BIN)/python bench/mappage.py
 	$(BIN)/python bench/dask_scaling.py
+	$(BIN)/python bench/segments.py
 
 clean:
 	rm -rf $(VENV) node_modules webmap/static/vendor instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache

@@ -68,10 +68,13 @@ def build_store(path: Path, demo: Demo, incidents: pd.DataFrame) -> str:
     url = f"sqlite:///{path}"
     store = open_store(url)
     try:
-        store.set_zone(ZONE_NAME, demo.zone, BatchInfo("zone", "bench", "bench", 1, 0))
-        perimeters = BatchInfo("perimeters", "bench", "bench", len(demo.perimeters), 0)
+        # The demo's import sources: a demo store, where the demo log-ins may be added.
+        store.set_zone(ZONE_NAME, demo.zone, BatchInfo("zone", "demo", "bench", 1, 0))
+        perimeters = BatchInfo("perimeters", "demo-perimeters", "bench", len(demo.perimeters), 0)
         store.add_perimeters(demo.perimeters, perimeters)
-        store.add_incidents(incidents, BatchInfo("incidents", "bench", "bench", len(incidents), 0))
+        store.add_incidents(
+            incidents, BatchInfo("incidents", "demo-incidents", "bench", len(incidents), 0)
+        )
         for code, names in LABELS.items():
             for language, label in zip(("nl", "fr", "de", "en"), names, strict=True):
                 store.set_label("phenomenon", code, language, label, actor="bench")

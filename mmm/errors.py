@@ -39,3 +39,24 @@ class AccessDenied(MMMError):
 
 class StoreError(MMMError):
     """The store cannot be opened or used (bad URL, unreachable server…)."""
+
+
+class TextRefused(MMMError, ValueError):
+    """A text that cannot be stored: too long, or holding control characters (see mmm.limits)."""
+
+
+class PeriodOutOfRange(MMMError, ValueError):
+    """A month range outside the months the data covers, or longer than the limit.
+
+    ``first`` and ``last`` are the months that may be chosen, so a page can say them.
+    """
+
+    def __init__(self, message: str, first: str, last: str, months: int) -> None:
+        super().__init__(message)
+        self.first = first
+        self.last = last
+        self.months = months
+
+
+class LimitExceeded(MMMError, ValueError):
+    """A request beyond one of the limits of :mod:`mmm.limits` (e.g. a hotspot grid too fine)."""

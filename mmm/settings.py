@@ -34,6 +34,13 @@ class Settings:
             "help": "Optional tile basemap URL template (e.g. an internal WMTS); empty: none",
         },
     )
+    basemap: str = field(
+        default="",
+        metadata={
+            "env": "MMM_BASEMAP",
+            "help": "An MBTiles or PMTiles file of raster tiles the app serves as the maps' basemap",
+        },
+    )
     secret_key: str = field(
         default="",
         metadata={
@@ -76,11 +83,60 @@ class Settings:
             "help": "The Chromium that prints PDF reports (and runs the browser tests)",
         },
     )
+    max_upload_mb: float = field(
+        default=20.0,
+        metadata={
+            "env": "MMM_MAX_UPLOAD_MB",
+            "help": "Largest request the web app accepts (an upload, a JSON body), in MB",
+        },
+    )
+    pdf_queue: int = field(
+        default=3,
+        metadata={
+            "env": "MMM_PDF_QUEUE",
+            "help": "PDF requests that may wait while Chromium prints one; more are refused (503)",
+        },
+    )
     progress_min_rows: int = field(
         default=50_000,
         metadata={
             "env": "MMM_PROGRESS_MIN_ROWS",
             "help": "Show a progress bar on a terminal for files with at least this many rows",
+        },
+    )
+    secure_cookies: str = field(
+        default="auto",
+        metadata={
+            "env": "MMM_SECURE_COOKIES",
+            "help": "'auto': the session cookie is Secure when the request came over HTTPS; 'on': always",
+        },
+    )
+    trusted_proxies: int = field(
+        default=0,
+        metadata={
+            "env": "MMM_TRUSTED_PROXIES",
+            "help": "Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed",
+        },
+    )
+    login_limit_name: str = field(
+        default="5 per minute; 20 per hour",
+        metadata={
+            "env": "MMM_LOGIN_LIMIT_NAME",
+            "help": "Failed logins allowed per user name before further tries are refused (429)",
+        },
+    )
+    login_limit_address: str = field(
+        default="20 per minute; 100 per hour",
+        metadata={
+            "env": "MMM_LOGIN_LIMIT_ADDRESS",
+            "help": "Failed logins allowed per client address before further tries are refused",
+        },
+    )
+    login_limit_storage: str = field(
+        default="memory://",
+        metadata={
+            "env": "MMM_LOGIN_LIMIT_STORAGE",
+            "help": "Where failed logins are counted ('memory://': in the process; redis://…)",
         },
     )
 

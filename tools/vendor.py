@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -46,11 +47,44 @@ FILES: dict[str, list[tuple[str, str]]] = {
     "vega": [("build/vega.min.js", "vega.min.js"), ("LICENSE", "LICENSE")],
     "vega-lite": [("build/vega-lite.min.js", "vega-lite.min.js"), ("LICENSE", "LICENSE")],
     "vega-embed": [("build/vega-embed.min.js", "vega-embed.min.js"), ("LICENSE", "LICENSE")],
+    # Vega expressions without eval, so the pages' Content-Security-Policy needs no
+    # 'unsafe-eval' (webmap/static/charts.js passes it to vegaEmbed).
+    "vega-interpreter": [
+        ("build/vega-interpreter.js", "vega-interpreter.js"),
+        ("LICENSE", "LICENSE"),
+    ],
 }
 
 
 class VendorError(Exception):
     """A file or version is not what package.json pins; the message says what to run."""
+
+
+_VEGA_UTIL_IMPORT = re.compile(r"^import \{([^}]*)\} from 'vega-util';$", re.M)
+_INTERPRETER_EXPORT = "export { expression as expressionInterpreter };"
+
+
+def classic_interpreter(module: str) -> str:
+    """vega-interpreter as a classic script: it ships only as an ES module importing vega-util.
+
+    The functions it imports come from the global ``vega`` (loaded before it, it re-exports
+    vega-util), and it adds ``vega.expressionInterpreter``; no bundler needed.
+
+    Raises
+    ------
+    VendorError
+        When the module is not laid out as this adapter expects (a new version changed it).
+    """
+    if len(_VEGA_UTIL_IMPORT.findall(module)) != 1 or _INTERPRETER_EXPORT not in module:
+        raise VendorError("vega-interpreter: its module layout changed; update classic_interpreter")
+    body = _VEGA_UTIL_IMPORT.sub(lambda m: f"const {{{m[1]}}} = vega;", module)
+    body = body.replace(_INTERPRETER_EXPORT, "vega.expressionInterpreter = expression;")
+    body = re.sub(r"^//# sourceMappingURL=.*$", "", body, flags=re.M)
+    return f"(function () {{\n{body}\n}})();\n"
+
+
+#: Files rewritten on the way (destination inside vendor/ → how).
+ADAPTERS = {"vega-interpreter/vega-interpreter.js": classic_interpreter}
 
 
 def pinned_versions(package_json: Path) -> dict[str, str]:
@@ -95,6 +129,10 @@ def copy_files(node_modules: Path, dest: Path) -> list[Path]:
             if src.is_dir():
                 shutil.copytree(src, out)
                 written += sorted(p for p in out.rglob("*") if p.is_file())
+            elif f"{package}/{name}" in ADAPTERS:
+                adapt = ADAPTERS[f"{package}/{name}"]
+                out.write_text(adapt(src.read_text(encoding="utf-8")), encoding="utf-8")
+                written.append(out)
             else:
                 shutil.copyfile(src, out)
                 written.append(out)

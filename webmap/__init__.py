@@ -19,10 +19,13 @@ from werkzeug.wrappers import Response
 
 from mmm.errors import StoreError
 from mmm.settings import load_settings, thresholds
+from webmap import bearer, safeguards, security
 from webmap.extensions import babel, csrf, login_manager, select_locale
 
 #: Endpoints reachable without logging in.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+#: Paths that answer scripts (the JSON API, OGC API – Features): errors and refusals in JSON.
+JSON_PATHS = ("/api/", "/ogc")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -50,15 +53,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    security.init_app(app)  # headers, session cookie, login limits (webmap.security)
     login_manager.init_app(app)
+    bearer.init_app(app)  # API tokens on /api and /ogc (webmap.bearer)
     app.before_request(_require_login)  # before the CSRF check: anonymous requests get 401/login
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _register_blueprints(app)
     app.context_processor(_template_helpers)
-    for code in (400, 403, 404):  # JSON routes get JSON errors (see _error_page)
+    for code in (400, 403, 404, 405):  # JSON routes get JSON errors (see _error_page)
         app.register_error_handler(code, _error_page)
     app.register_error_handler(StoreError, _store_unavailable)
+    safeguards.init_app(app)  # route access rules, request limits (webmap.safeguards)
     return app
 
 
@@ -78,7 +84,7 @@ def _store_unavailable(error: StoreError) -> tuple[Any, int]:
         "The data store cannot be opened. An administrator finds the reason and what to do in "
         "the server's log."
     )
-    if request.path.startswith("/api/"):
+    if request.path.startswith(JSON_PATHS):
         return {"error": message}, 503
     title = _("MMM Planner is not available")
     return render_template("error.html", title=title, message=message), 503
@@ -93,12 +99,17 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
         400: _("This request cannot be answered"),
         403: _("Your role does not give access to this page"),
         404: _("Page not found"),
+        405: _("This address cannot be opened this way"),
     }
     code = error.code or 500
-    if request.path.startswith("/api/"):
+    if request.path.startswith(JSON_PATHS):
         return {"error": str(error.description)}, code  # type: ignore[return-value]
     default = error.description == type(error).description
     message = "" if default else str(error.description)
+    if code == 405:  # e.g. a download link: they are forms that state the purpose (a POST)
+        message = _(
+            "Downloads and incident points start from the form on their page, where you state the purpose."
+        )
     return render_template("error.html", title=titles[code], message=message), code
 
 
@@ -138,15 +149,20 @@ def _register_blueprints(app: Flask) -> None:
     from webmap.hotspots import bp as hotspots_bp
     from webmap.maps import bp as maps_bp
     from webmap.meeting import bp as meeting_bp
+    from webmap.ogc import bp as ogc_bp
     from webmap.partners import bp as partners_bp
     from webmap.perimeters import bp as perimeters_bp
     from webmap.plans import bp as plans_bp
     from webmap.reports import bp as reports_bp
+    from webmap.tiles import bp as tiles_bp
+    from webmap.tokens import bp as tokens_bp
 
     blueprints = (auth_bp, maps_bp, perimeters_bp, partners_bp, exports_bp, api_bp, audit_bp)
-    for bp in (*blueprints, admin_bp, hotspots_bp, plans_bp):
+    for bp in (*blueprints, admin_bp, hotspots_bp, plans_bp, tiles_bp):
         app.register_blueprint(bp)
     for bp in (reports_bp, meeting_bp):  # reports and meeting mode (mmm.present.report)
+        app.register_blueprint(bp)
+    for bp in (ogc_bp, tokens_bp):  # OGC API – Features, and the API tokens page
         app.register_blueprint(bp)
 
 
@@ -154,8 +170,9 @@ def _require_login() -> Response | None:
     """The one guard: anything but the public endpoints sends an anonymous visitor to log in."""
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
-    if request.path.startswith("/api/"):  # scripts get a status, not a login page
-        return Response('{"error": "login required"}', 401, mimetype="application/json")
+    if request.path.startswith(JSON_PATHS):  # scripts get a status, not a login page
+        challenge = {"WWW-Authenticate": 'Bearer realm="MMM Planner"'}  # a token, or a session
+        return Response('{"error": "login required"}', 401, challenge, "application/json")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

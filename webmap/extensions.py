@@ -2,31 +2,43 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import Babel
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf import CSRFProtect
 
 from mmm.access.rules import Scope, scope_for
-from mmm.access.users import LANGUAGES, User, get_user
-from mmm.errors import NotFound
+from mmm.access.sessions import session_user
+from mmm.access.users import LANGUAGES, User
 from mmm.store import Store, open_store
+
+
+class TokenAwareCSRF(CSRFProtect):
+    """Flask-WTF's CSRF check, except for a request that logged in with an API token
+    (:mod:`webmap.bearer`): a browser never sends one by itself, so it cannot be forged."""
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        if current_user.is_authenticated and "api_token" in g:
+            return
+        super().protect(apply_exemptions=apply_exemptions)
+
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-csrf = CSRFProtect()
+csrf = TokenAwareCSRF()
 babel = Babel()
 
 
 class LoginUser(UserMixin):
-    """Flask-Login's view of an :class:`mmm.access.users.User`."""
+    """Flask-Login's view of an :class:`mmm.access.users.User` in one server-side session."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, token: str) -> None:
         self.user = user
+        self.token = token
 
     def get_id(self) -> str:
-        """``"<id>.<session epoch>"``: a password reset or deactivation ends older sessions."""
-        return f"{self.user.id}.{self.user.session_epoch}"
+        """The session's token (:mod:`mmm.access.sessions`): logging out ends it on the server."""
+        return self.token
 
     @property
     def is_active(self) -> bool:
@@ -34,13 +46,9 @@ class LoginUser(UserMixin):
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> LoginUser | None:
-    user_id, _, epoch = session_id.partition(".")
-    try:
-        user = get_user(get_store(), int(user_id))
-    except (NotFound, ValueError):
-        return None
-    return LoginUser(user) if epoch == str(user.session_epoch) else None
+def _load_user(token: str) -> LoginUser | None:
+    user = session_user(get_store(), token)
+    return None if user is None else LoginUser(user, token)
 
 
 def get_store() -> Store:

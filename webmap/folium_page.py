@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 import folium
@@ -10,6 +12,8 @@ from flask import current_app, url_for
 from markupsafe import Markup
 
 from mmm.present.maps import Assets
+from webmap.security import csp_nonce
+from webmap.tiles import basemap
 
 
 @dataclass(frozen=True)
@@ -22,12 +26,17 @@ class MapParts:
 
 
 def parts(fmap: folium.Map) -> MapParts:
-    """Render ``fmap`` and split it so a Jinja template can place each piece."""
+    """Render ``fmap`` and split it so a Jinja template can place each piece.
+
+    The header's scripts get the request's CSP nonce (Folium writes one inline); the template
+    puts the nonce on the ``<script>`` around :attr:`MapParts.script`.
+    """
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a Folium map's root is always a branca Figure
     figure.render()
+    header = re.sub(r"<script(?=[\s>])", f'<script nonce="{csp_nonce()}"', figure.header.render())
     return MapParts(
-        header=Markup(figure.header.render()),
+        header=Markup(header),
         html=Markup(figure.html.render()),
         script=Markup(figure.script.render()),
     )
@@ -39,5 +48,14 @@ def assets() -> Assets:
 
 
 def tiles_url() -> str | None:
-    """The optional basemap (``MMM_TILES_URL``); ``None`` means a plain background."""
+    """The basemap's URL template: the app's own tiles (``MMM_BASEMAP``), else the optional
+    external server (``MMM_TILES_URL``); ``None`` means a plain background."""
+    if basemap() is not None:
+        return url_for("tiles.tile", z=0, x=0, y=0).removesuffix("/0/0/0") + "/{z}/{x}/{y}"
     return current_app.config.get("MMM_TILES_URL") or None
+
+
+def tiles_attribution() -> str | None:
+    """The attribution of the app's own basemap file (HTML-escaped text), else ``None``."""
+    found = basemap()
+    return html.escape(found.attribution) if found is not None and found.attribution else None

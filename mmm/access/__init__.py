@@ -1,5 +1,5 @@
-"""Who may see and do what: users and roles, partners and their scopes, disclosure control,
-labels in each language, and the audit trail.
+"""Who may see and do what: users and roles, partners and their scopes, disclosure control
+(the release model and its audit), labels in each language, and the audit trail.
 
 Views and commands ask here before they call the core (``access.can(user, "export")``); the
 rules themselves are in :mod:`mmm.access.rules`.
@@ -11,6 +11,7 @@ from mmm.access.rules import (
     Scope,
     audience_scope,
     can,
+    partner_scope,
     perimeter_edit_refusal,
     require,
     scope_for,
@@ -24,6 +25,7 @@ __all__ = [
     "Scope",
     "audience_scope",
     "can",
+    "partner_scope",
     "perimeter_edit_refusal",
     "require",
     "scope_for",

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, insert, select, update
 
 from mmm.errors import MMMError, NotFound
+from mmm.limits import DESCRIPTION_CHARS, NAME_CHARS, check_text
 from mmm.store import Store, schema
 
 #: Partner types every zone starts with; a zone can add its own (``add_partner_type``).
@@ -61,8 +62,12 @@ def add_partner(
     ------
     MMMError
         For an empty or taken name, an unknown type, or a contact that is not an e-mail address.
+    TextRefused
+        For a name or contact longer than :data:`mmm.limits.NAME_CHARS` or holding a control
+        character.
     """
-    name = name.strip()
+    name = check_text(name.strip(), "the partner name", limit=NAME_CHARS)
+    contact = check_text(contact.strip(), "the contact", limit=NAME_CHARS)
     if not name:
         raise MMMError("the partner name is empty")
     if type not in partner_types(store):
@@ -139,7 +144,19 @@ def assign(
     description: str = "",
     actor: str = "cli",
 ) -> None:
-    """Give ``partner`` a part in ``perimeter`` for ``phenomenon`` (replacing an earlier one)."""
+    """Give ``partner`` a part in ``perimeter`` for ``phenomenon`` (replacing an earlier one).
+
+    Raises
+    ------
+    MMMError, NotFound
+        For an unknown responsibility, partner, perimeter or phenomenon.
+    TextRefused
+        For a description longer than :data:`mmm.limits.DESCRIPTION_CHARS` or holding a
+        control character.
+    """
+    description = check_text(
+        description.strip(), "the description", limit=DESCRIPTION_CHARS, multiline=True
+    )
     if responsibility not in RESPONSIBILITIES:
         raise MMMError(
             f"unknown responsibility {responsibility!r}: choose {', '.join(RESPONSIBILITIES)}"
@@ -167,7 +184,7 @@ def assign(
                 "perimeter_id": perimeter_id,
                 "phenomenon": phenomenon,
                 "responsibility": responsibility,
-                "description": description.strip(),
+                "description": description,
             },
         )
         detail = {"perimeter": perimeter_id, "phenomenon": phenomenon, "role": responsibility}

@@ -23,6 +23,9 @@ RULES: dict[str, frozenset[str]] = {
     "view_perimeter": frozenset({"admin", "analyst", "officer", "partner", "dpo"}),
     "view_incidents": frozenset({"admin", "analyst", "officer"}),
     "view_grid": frozenset({"admin", "analyst", "officer"}),
+    # A perimeter's share of the zone and its density against the zone's: zone totals, which a
+    # partner (who sees only its own perimeters × phenomena) may not read.
+    "view_zone_comparisons": frozenset({"admin", "analyst", "officer", "dpo"}),
     "view_hotspots": frozenset({"admin", "analyst", "officer"}),
     "set_weights": frozenset({"admin", "analyst"}),
     "view_assignments": frozenset({"admin", "analyst", "officer", "partner"}),
@@ -130,10 +133,21 @@ def scope_for(
     """
     if user.role != "partner":
         return EVERYTHING
+    return partner_scope(store, str(user.partner), threshold=threshold, overrides=overrides)
+
+
+def partner_scope(
+    store: Store,
+    partner: str,
+    *,
+    threshold: int = 5,
+    overrides: Mapping[str, int] | None = None,
+) -> Scope:
+    """What the users of the organisation ``partner`` may see (see :func:`scope_for`)."""
     from mmm.access.partners import assignments
 
     table = assignments(store)
-    mine = table[table["partner"] == user.partner]
+    mine = table[table["partner"] == partner]
     pairs = frozenset(
         (int(p), str(c)) for p, c in zip(mine["perimeter_id"], mine["phenomenon"], strict=True)
     )

@@ -2,25 +2,28 @@
 
 The core keeps users so that the CLI (``mmm user …``) and the web app (``/admin/users``) share
 them. Passwords are hashed with scrypt (werkzeug); a plain password (or its hash) is never
-stored, logged or put in an audit event. Users are deactivated, never deleted: their audit
-trail keeps pointing at them.
+stored, logged or put in an audit event, and every new one meets the rules of
+:mod:`mmm.access.passwords`. Users are deactivated, never deleted: their audit trail keeps
+pointing at them.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from mmm.access.passwords import check_password
 from mmm.errors import MMMError, NotFound
 from mmm.store import Store, schema
 from mmm.store.base import now_iso
 
 ROLES = ("admin", "analyst", "officer", "partner", "dpo")
 LANGUAGES = ("nl", "fr", "de", "en")
-MIN_PASSWORD = 8
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,10 @@ def add_user(
     Raises
     ------
     MMMError
-        For an unknown role or language, a name already taken, a short password, a partner
-        user without organisation or with one that is not a registered, active partner, or an
-        organisation given for a user who is not a partner.
+        For an unknown role or language, a name already taken, a password that breaks a rule
+        of :func:`mmm.access.passwords.check_password`, a partner user without organisation or
+        with one that is not a registered, active partner, or an organisation given for a user
+        who is not a partner.
     """
     name = name.strip()
     partner = partner.strip() if partner else None
@@ -69,9 +73,9 @@ def add_user(
         )
     if role != "partner" and partner:
         raise MMMError(f"only partner users belong to an organisation (not a {role} user)")
-    _check_password(password)
     if not name:
         raise MMMError("the user name is empty")
+    check_password(password, name=name)
     with store.engine.begin() as conn:
         taken = conn.execute(select(schema.users.c.id).where(schema.users.c.name == name)).first()
         if taken is not None:
@@ -146,11 +150,10 @@ def reset_password(store: Store, user_id: int, new_password: str, *, actor: str)
     NotFound
         When there is no such user.
     MMMError
-        For a password shorter than ``MIN_PASSWORD`` characters.
+        For a password that breaks a rule of :func:`mmm.access.passwords.check_password`.
     """
-    _check_password(new_password)
     with store.engine.begin() as conn:
-        _row(conn, user_id)
+        check_password(new_password, name=_row(conn, user_id).name)
         conn.execute(
             update(schema.users)
             .where(schema.users.c.id == user_id)
@@ -223,10 +226,15 @@ def user_names(store: Store) -> set[str]:
 
 
 def authenticate(store: Store, name: str, password: str) -> User | None:
-    """The active user with this name and password, else ``None`` (no hint which was wrong)."""
+    """The active user with this name and password, else ``None`` (no hint which was wrong).
+
+    The same work either way: for an unknown name the password is checked against a hash of
+    nothing, so the time taken does not tell whether the name exists.
+    """
     with store.engine.connect() as conn:
         row = conn.execute(select(schema.users).where(schema.users.c.name == name.strip())).first()
-    if row is None or not row.active or not check_password_hash(row.password_hash, password):
+    matches = check_password_hash(_dummy_hash() if row is None else row.password_hash, password)
+    if row is None or not row.active or not matches:
         return None
     return _user(row)
 
@@ -241,13 +249,14 @@ def set_language(store: Store, user_id: int, language: str) -> None:
         )
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise MMMError(f"the password needs at least {MIN_PASSWORD} characters")
-
-
 def _hash(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made like a user's, checked for an unknown name (no password matches it)."""
+    return _hash(secrets.token_hex(16))
 
 
 def _check_organisation(conn: Connection, partner: str) -> None:

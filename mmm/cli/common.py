@@ -69,6 +69,22 @@ def to_day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
+def day_range(start: datetime | None, end: datetime | None) -> tuple[date | None, date | None]:
+    """The days of ``--from`` and ``--to``.
+
+    Raises
+    ------
+    click.BadParameter
+        When ``--to`` lies before ``--from`` (the count would silently be empty).
+    """
+    first, last = to_day(start), to_day(end)
+    if first is not None and last is not None and last < first:
+        raise click.BadParameter(
+            f"{last} lies before --from {first}: the period would be empty", param_hint="--to"
+        )
+    return first, last
+
+
 @contextmanager
 def progress_bar(
     rows_hint: int, min_rows: int, *, desc: str = "storing", unit: str = " rows"

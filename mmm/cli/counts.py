@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mmm.cli.common import DATE, PURPOSES, cli_actor, command_store, progress_bar, to_day
+from mmm.cli.common import DATE, PURPOSES, cli_actor, command_store, day_range, progress_bar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,26 +63,28 @@ def aggregate_cmd(
     """Count incidents per perimeter × phenomenon × period (CSV to --out or stdout)."""
     from mmm.counting.count import aggregate
     from mmm.counting.database import aggregate_in_database
+    from mmm.io.writers import write_csv
 
     if engine != "dask" and (workers is not None or scheduler is not None):
         raise click.UsageError("--workers and --scheduler need --engine dask")
     if workers is not None and scheduler is not None:
         raise click.UsageError("--workers sets up a local cluster; a --scheduler has its own")
+    first, last = day_range(start, end)
     if engine == "dask":
-        table = _aggregate_on_cluster(ctx, period, to_day(start), to_day(end), workers, scheduler)
+        table = _aggregate_on_cluster(ctx, period, first, last, workers, scheduler)
     else:
         run = aggregate_in_database if engine == "database" else aggregate
         table = run(
             command_store(ctx),
             period=period,  # type: ignore[arg-type]
-            start=to_day(start),
-            end=to_day(end),
+            start=first,
+            end=last,
         )
     if out is None:
-        table.to_csv(sys.stdout, index=False)
+        write_csv(table, sys.stdout)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    write_csv(table, out)
     click.echo(f"Wrote {len(table):,} rows to {out}", err=True)
 
 
@@ -151,10 +153,11 @@ def export_cmd(
     """Export perimeters, incidents or counts for QGIS and partners."""
     from mmm.present.export import ExportOptions, export
 
+    first, last = day_range(start, end)
     options = ExportOptions(
         period=period,  # type: ignore[arg-type]
-        start=to_day(start),
-        end=to_day(end),
+        start=first,
+        end=last,
     )
     result = export(
         command_store(ctx), dataset, out, options=options, actor=cli_actor(), purpose=purpose

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from mmm.cli.common import DATE, cli_actor, command_store, to_day
 
@@ -146,6 +147,27 @@ def weights_cmd(ctx: click.Context, weights: tuple[str, ...]) -> None:
     help="Also measure hit rate and PAI: hotspots before this day, incidents from it.",
 )
 @click.option(
+    "--emerging",
+    is_flag=True,
+    help="Also sort every cell into Esri's 17 emerging hot/cold spot patterns (space-time Gi*, "
+    "FDR per step, Mann-Kendall); --cells-out gets a column `emerging`.",
+)
+@click.option(
+    "--step",
+    type=click.Choice(["month", "quarter"]),
+    default="month",
+    show_default=True,
+    help="Time step of --emerging (at least 10 steps in the period).",
+)
+@click.option(
+    "--time-window",
+    type=int,
+    default=1,
+    show_default=True,
+    metavar="K",
+    help="Previous time steps in each bin's space-time neighbourhood (--emerging).",
+)
+@click.option(
     "--cells-out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write one row per cell × phenomenon: .gpkg, .geojson or .csv (WKT).",
@@ -171,6 +193,9 @@ def hotspots(
     colocation: bool,
     permutations: int,
     split: datetime | None,
+    emerging: bool,
+    step: str,
+    time_window: int,
     cells_out: Path | None,
     out: Path | None,
 ) -> None:
@@ -178,6 +203,9 @@ def hotspots(
     from mmm.hotspots.options import HotspotOptions
     from mmm.hotspots.run import run_hotspots
 
+    for name in ("step", "time_window"):
+        if not emerging and ctx.get_parameter_source(name) != ParameterSource.DEFAULT:
+            raise click.UsageError(f"--{name.replace('_', '-')} goes with --emerging")
     for path in (cells_out, out):
         _check_suffix(path)
     store = command_store(ctx)
@@ -195,6 +223,8 @@ def hotspots(
         colocation=colocation,
         permutations=permutations,
         split=to_day(split),
+        emerging_step=step if emerging else None,
+        time_window=time_window,
     )
     result = run_hotspots(store, options)
     zone = store.zone()
@@ -260,6 +290,8 @@ def print_summary(result: HotspotResult, zone_name: str) -> None:
         click.echo(pd.DataFrame(rows).to_string(index=False))
     for warning in result.warnings:
         click.echo(f"warning: {warning.message}")
+    if result.steps:
+        print_emerging(result)
 
     multi = result.hotspot_cells()
     multi = multi[multi["multi_hotspot"]]
@@ -295,3 +327,35 @@ def print_summary(result: HotspotResult, zone_name: str) -> None:
         table = pd.DataFrame([asdict(a) for a in result.accuracy]).drop(columns="split")
         table["note"] = table["note"].fillna("")
         click.echo(table.to_string(index=False, na_rep="", float_format=lambda v: f"{v:.3f}"))
+
+
+def print_emerging(result: HotspotResult) -> None:
+    """Print how many cells of each phenomenon fall into each emerging pattern."""
+    import pandas as pd
+
+    from mmm.hotspots.emerging import CATEGORIES
+
+    o = result.options
+    unit = o.emerging_step or "step"
+    window = f"the {o.time_window} previous {unit}{'s' * (o.time_window != 1)}"
+    click.echo("")
+    click.echo(
+        f"Emerging hot and cold spots over {len(result.steps)} {unit}s "
+        f"({result.steps[0]} – {result.steps[-1]}): space-time Gi* within "
+        f"{o.neighbourhood_m:g} m and {window}, hot/cold = {o.confidence} % confidence in a "
+        f"{unit} (FDR per {unit}: {'on' if o.fdr else 'off'}), trend = Mann-Kendall on the "
+        f"z-scores at {o.trend_alpha:g}"
+    )
+    mask = result.grid.mask
+    counts = {
+        la.phenomenon: pd.Series(la.emerging[mask]).value_counts()
+        for la in result.layers
+        if la.emerging is not None
+    }
+    seen = [c for c in CATEGORIES if any(c in found.index for found in counts.values())]
+    rows = [
+        {"phenomenon": code, **{c: int(found.get(c, 0)) for c in seen}}
+        for code, found in counts.items()
+    ]
+    if rows:
+        click.echo(pd.DataFrame(rows).to_string(index=False))

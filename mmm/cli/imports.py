@@ -1,4 +1,4 @@
-"""``mmm import …``: load incidents, perimeters or the zone outline from a file.
+"""``mmm import …``: load incidents, perimeters, the zone outline or its streets from a file.
 
 Thin click commands around :mod:`mmm.io.imports`: each prints the import report (read, imported,
 rejected per reason, notes) and writes the rejected rows to a CSV next to the input.
@@ -22,7 +22,8 @@ from mmm.cli.common import (
 
 @click.group("import")
 def import_group() -> None:
-    """Load incidents, perimeters or the zone outline from a file (CSV, GPKG, SHP, GeoJSON)."""
+    """Load incidents, perimeters, the zone outline or its streets from a file (CSV, GPKG, SHP,
+    GeoJSON)."""
 
 
 @import_group.command("incidents")
@@ -120,6 +121,48 @@ def import_zone_cmd(ctx: click.Context, file: Path, layer: str | None, crs: str 
 
     report = import_zone(command_store(ctx), file, layer=layer, crs=crs, actor=cli_actor())
     print_import_report(report, default_rejects(file))
+
+
+@import_group.command("streets")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layer", "-l", help="Layer to read (GeoPackage with several layers).")
+@click.option("--name", metavar="COL", help="Column with the street name.")
+@click.option(
+    "--id",
+    "idcol",
+    metavar="COL",
+    help="Column with the segment id to keep (default: a usual id column, else derived from "
+    "each line).",
+)
+@click.option("--crs", help="CRS of a file that declares none, e.g. EPSG:31370.")
+@click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
+@rejects_option
+@click.pass_context
+def import_streets_cmd(
+    ctx: click.Context,
+    file: Path,
+    layer: str | None,
+    name: str | None,
+    idcol: str | None,
+    crs: str | None,
+    dry_run: bool,
+    rejects: Path | None,
+) -> None:
+    """Replace the zone's street segments by the lines of FILE (e.g. a Road Register extract)."""
+    from mmm.io.streets import import_streets
+
+    report = import_streets(
+        command_store(ctx),
+        file,
+        layer=layer,
+        name=name,
+        id=idcol,
+        crs=crs,
+        max_distance_m=ctx.find_root().obj["settings"].outside_distance_m,
+        dry_run=dry_run,
+        actor=cli_actor(),
+    )
+    print_import_report(report, rejects or default_rejects(file))
 
 
 def _rough_rows(file: Path) -> int:

@@ -36,10 +36,11 @@ def partner_add_cmd(ctx: click.Context, org: str, kind: str, contact: str) -> No
 def partner_list_cmd(ctx: click.Context) -> None:
     """Partners and who does what where (CSV on stdout)."""
     from mmm.access.partners import assignments
+    from mmm.io.writers import write_csv
 
     table = assignments(command_store(ctx))
     columns = ["partner", "partner_type", "perimeter", "phenomenon", "responsibility"]
-    table[columns + ["description"]].to_csv(sys.stdout, index=False)
+    write_csv(table[columns + ["description"]], sys.stdout)
 
 
 @click.command("assign")

@@ -1,7 +1,9 @@
 """``mmm user …``: the people who log in to the web app (add, list, passwords, (de)activate).
 
 Thin click commands around :mod:`mmm.access.users`. A password is never an argument: it is asked
-for on a terminal (twice, hidden) or read from the first line of stdin.
+for on a terminal (twice, hidden) or read from the first line of stdin, and it must meet the
+rules of :mod:`mmm.access.passwords` (12 characters or more, not the user's name, not common);
+a refusal is one line naming the rule.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def user_group() -> None:
 def user_add_cmd(
     ctx: click.Context, name: str, role: str, partner: str | None, language: str
 ) -> None:
-    """Add a user; the password is asked for (or read from stdin), never given as an argument."""
+    """Add a user; the password (12+ characters, not the name, not a common one) is asked for
+    or read from stdin, never given as an argument."""
     from mmm.access.users import add_user
 
     password = _read_password("Password")

@@ -8,7 +8,14 @@ One module per part:
 - :mod:`~mmm.demo.plans` — two action plans with their PDCA cycles.
 """
 
-from mmm.demo.people import DEMO_PARTNERS, DEMO_PASSWORD, add_demo_partners, add_demo_users
+from mmm.demo.people import (
+    DEMO_PARTNERS,
+    DEMO_PASSWORD,
+    add_demo_partners,
+    add_demo_users,
+    demo_store_refusal,
+    is_demo_store,
+)
 from mmm.demo.plans import add_demo_plans
 from mmm.demo.zone import (
     PHENOMENA,
@@ -31,6 +38,8 @@ __all__ = [
     "add_demo_plans",
     "add_demo_users",
     "build_demo",
+    "demo_store_refusal",
+    "is_demo_store",
     "load_demo",
     "write_demo_files",
 ]

@@ -1,17 +1,22 @@
 """The demo zone's people: one log-in per role and the partners with their assignments.
 
 Why: the tour, ``make demo`` and the tests need someone to log in as in every role, and partners
-that carry the demo plans' actions. Everything here is invented, and :data:`DEMO_PASSWORD` is for
-the fictional demo zone only, never for real data. Call :func:`add_demo_partners` after
-:func:`mmm.demo.zone.load_demo` (the assignments name its perimeters); both calls are safe to
-repeat.
+that carry the demo plans' actions. Everything here is invented, and :data:`DEMO_PASSWORD` is
+published: it is for the fictional demo zone only, so the demo log-ins are only ever created in
+a *demo store* (:func:`demo_store_refusal`), never beside a real zone's data or users. Call
+:func:`add_demo_partners` after :func:`mmm.demo.zone.load_demo` (the assignments name its
+perimeters); both calls are safe to repeat.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from mmm.access.partners import add_partner, assign, partners
 from mmm.access.users import add_user, user_names
-from mmm.store import Store
+from mmm.demo.zone import DEMO_SOURCES, ZONE_NAME
+from mmm.errors import MMMError
+from mmm.store import Store, schema
 
 #: Demo log-ins, one per role: for the fictional demo zone only, never for real data.
 DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
@@ -25,8 +30,44 @@ DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
 DEMO_PASSWORD = "demo-mmm-2024"
 
 
+def demo_store_refusal(store: Store) -> str | None:
+    """Why ``store`` is no place for the demo, or ``None`` when it holds only the demo (or nothing).
+
+    A demo store has no zone outline but the demo's, no data imported from anything but the
+    demo, and no users but the demo's (perimeters, partners and plans added while trying the
+    demo out are fine: they are fictional too).
+    """
+    zone = store.stored_zone()
+    if zone is not None and zone.name != ZONE_NAME:
+        return f"this store holds the zone {zone.name!r}"
+    with store.engine.connect() as conn:
+        sources = set(conn.execute(select(schema.import_batches.c.source).distinct()).scalars())
+    if sources - DEMO_SOURCES:
+        return f"this store holds data imported from {sorted(sources - DEMO_SOURCES)[0]!r}"
+    users = sorted(user_names(store) - {name for name, _, _ in DEMO_USERS})
+    if users:
+        return f"this store has users who are not the demo's ({', '.join(users)})"
+    return None
+
+
+def is_demo_store(store: Store) -> bool:
+    """Whether ``store`` holds the demo zone and nothing else (``mmm serve`` says so)."""
+    zone = store.stored_zone()
+    return zone is not None and zone.name == ZONE_NAME and demo_store_refusal(store) is None
+
+
 def add_demo_users(store: Store, *, actor: str = "demo") -> list[tuple[str, str]]:
-    """Create the demo log-ins that do not exist yet; returns (name, role) of every demo user."""
+    """Create the demo log-ins that do not exist yet; returns (name, role) of every demo user.
+
+    Raises
+    ------
+    MMMError
+        When ``store`` is not a demo store (:func:`demo_store_refusal`): the demo's published
+        password must never open a real zone.
+    """
+    refusal = demo_store_refusal(store)
+    if refusal:
+        raise MMMError(f"no demo log-ins here: {refusal}")
     existing = user_names(store)
     for name, role, partner in DEMO_USERS:
         if name not in existing:

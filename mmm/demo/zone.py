@@ -4,12 +4,14 @@ Why: the README tour, ``make demo`` and the tests need a realistic data set that
 rebuild bit for bit, without access to police data. Everything here is invented: the zone, its
 streets, its perimeters and every incident. No real data is used.
 
-The town's layout (outline, hotspots, roads, perimeters) is fixed; the seed drives the random
-draws, so the same seed gives identical incidents. Incidents mix a background (uniform over the
-zone plus a broad town centre), Gaussian hotspots that are hot for several phenomena at once
-(station, shopping street, social housing estate, park, suburb…) and points along two main roads
-for traffic injuries, with a seasonal and a time-of-day profile per phenomenon. All draws are
-vectorised with numpy; points outside the zone are drawn again until none is left.
+The town's layout (outline, hotspots, roads, streets, perimeters) is fixed; the seed drives the
+random draws, so the same seed gives identical incidents. Incidents mix a background (uniform
+over the zone plus a broad town centre), Gaussian hotspots that are hot for several phenomena at
+once (station, shopping street, social housing estate, park, suburb…) and points along two main
+roads for traffic injuries, with a seasonal and a time-of-day profile per phenomenon. All draws
+are vectorised with numpy; points outside the zone are drawn again until none is left. Last,
+the incidents move onto the town's streets (:mod:`mmm.demo.streets`): burglaries to house
+fronts, traffic injuries onto the streets and crossings, nuisance around the market square.
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ from shapely import Polygon
 from shapely.affinity import rotate
 
 from mmm.crs import WORKING_CRS
+from mmm.demo.streets import (
+    CROSSING,
+    HOUSE_FRONT,
+    PAVEMENT,
+    ROADWAY,
+    SQUARE,
+    STAY,
+    build_town,
+    place_on_streets,
+)
 from mmm.io.files import Source, write_geofile
 from mmm.io.imports import (
     ImportReport,
@@ -32,10 +44,13 @@ from mmm.io.imports import (
     import_incident_source,
     import_perimeter_source,
 )
+from mmm.io.streets import import_street_source
 from mmm.store import BatchInfo, Store
 
 DEFAULT_SEED = 20240101
 ZONE_NAME = "PZ Demostad"
+#: The import sources :func:`load_demo` names (zone, perimeters, streets, incidents).
+DEMO_SOURCES = frozenset({"demo", "demo-perimeters", "demo-streets", "demo-incidents"})
 CENTRE = np.array([172_000.0, 174_000.0])  # EPSG:31370, somewhere in Flanders
 FIRST_YEAR, YEARS = 2023, 3
 
@@ -118,28 +133,38 @@ _HOURS: dict[str, tuple[tuple[int, float], ...]] = {
     "park": ((21, 1.6),),
 }  # fmt: skip
 _PARK_EVENINGS = ("drugs", "public_nuisance")
+#: Where each phenomenon happens on the street (mmm.demo.streets); the exceptions are in
+#: :func:`_placement`.
+_PLACES = {"burglary_dwelling": HOUSE_FRONT, "intrafamily_violence": HOUSE_FRONT,
+           "traffic_injury": ROADWAY, "vehicle_crime": PAVEMENT, "street_robbery": PAVEMENT,
+           "vandalism": PAVEMENT, "drugs": PAVEMENT, "public_nuisance": PAVEMENT}  # fmt: skip
+#: Share of the traffic injuries at a crossing.
+_AT_CROSSINGS = 0.4
 
 
 @dataclass(frozen=True, eq=False)
 class Demo:
-    """The demo zone: outline, perimeters and incidents, all in EPSG:31370 (metres)."""
+    """The demo zone: outline, perimeters, streets and incidents, all in EPSG:31370 (metres)."""
 
     zone: Polygon
     perimeters: gpd.GeoDataFrame  # name, description, geometry
+    streets: gpd.GeoDataFrame  # segment_id, name, geometry (lines)
     incidents: pd.DataFrame  # id, phenomenon, date ('YYYY-MM-DD HH:MM'), x, y
 
 
 @dataclass(frozen=True, eq=False)
 class DemoReport:
-    """What :func:`load_demo` stored: the zone's batch id and the two import reports."""
+    """What :func:`load_demo` stored: the zone's batch id and the three import reports."""
 
     zone_batch_id: int
     perimeters: ImportReport
+    streets: ImportReport
     incidents: ImportReport
 
 
 def build_demo(seed: int = DEFAULT_SEED) -> Demo:
-    """Build the fictional zone "PZ Demostad": outline, ~10 perimeters, ~60,000 incidents.
+    """Build the fictional zone "PZ Demostad": outline, ~10 perimeters, its streets and ~60,000
+    incidents.
 
     Parameters
     ----------
@@ -151,6 +176,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> Demo:
     Demo
         Incidents of 8 phenomena from 2023-01-01 to 2025-12-31, all inside the outline,
         sorted by date, with ids ``PV-<year>-<number>``; coordinates in metres (EPSG:31370).
+        The streets are the same for every seed.
     """
     rng = np.random.default_rng(seed)
     zone = shapely.transform(Polygon(_ZONE), lambda c: c + CENTRE)
@@ -166,6 +192,9 @@ def build_demo(seed: int = DEFAULT_SEED) -> Demo:
     season[is_park] = list(_MONTHS).index("park")
     daily = np.where(is_park, len(PHENOMENA), codes)
     stamps = _stamps(rng, season, daily)
+    town = build_town(zone, CENTRE, _ROADS, _SPOTS)
+    how = _placement(rng, codes, comp, names, is_park)
+    x, y = place_on_streets(rng, x, y, how, town, zone)
 
     order = np.argsort(stamps, kind="stable")
     stamps, codes, x, y = stamps[order], codes[order], x[order], y[order]
@@ -181,7 +210,26 @@ def build_demo(seed: int = DEFAULT_SEED) -> Demo:
             "y": y,
         }
     )
-    return Demo(zone, _perimeters(), incidents)
+    return Demo(zone, _perimeters(), town.streets, incidents)
+
+
+def _placement(
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    comp: np.ndarray,
+    names: list[str],
+    is_park: np.ndarray,
+) -> np.ndarray:
+    """How each incident is placed on the streets: per phenomenon (:data:`_PLACES`), but a share
+    of the traffic injuries at a crossing, nuisance at the market around the square and the
+    park's summer evenings in the park itself."""
+    how = np.array([_PLACES[p] for p in PHENOMENA])[codes]
+    traffic = codes == PHENOMENA.index("traffic_injury")
+    how[traffic & (rng.random(len(codes)) < _AT_CROSSINGS)] = CROSSING
+    nuisance = codes == PHENOMENA.index("public_nuisance")
+    how[nuisance & (comp == names.index("market"))] = SQUARE
+    how[is_park] = STAY
+    return how
 
 
 def _components() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -307,8 +355,9 @@ def _perimeters() -> gpd.GeoDataFrame:
 def load_demo(store: Store, *, seed: int = DEFAULT_SEED, actor: str = "demo") -> DemoReport:
     """Load the demo zone into ``store`` through the normal import path.
 
-    Sets the zone outline, then imports the perimeters and the incidents like files would be.
-    Loading twice adds nothing the second time: stored names and ids are rejected (and reported).
+    Sets the zone outline, then imports the perimeters, the streets and the incidents like files
+    would be. Loading twice adds nothing the second time: stored names and ids are rejected (and
+    reported), and the streets replace themselves.
 
     Parameters
     ----------
@@ -326,6 +375,10 @@ def load_demo(store: Store, *, seed: int = DEFAULT_SEED, actor: str = "demo") ->
     geoms = np.asarray(demo.perimeters.geometry.values, dtype=object)
     source = Source("demo-perimeters", frame, geoms, WORKING_CRS, is_table=False)
     perimeters = import_perimeter_source(store, source, actor=actor)
+    frame = pd.DataFrame(demo.streets.drop(columns=demo.streets.geometry.name))
+    geoms = np.asarray(demo.streets.geometry.values, dtype=object)
+    source = Source("demo-streets", frame, geoms, WORKING_CRS, is_table=False)
+    streets = import_street_source(store, source, name="name", id="segment_id", actor=actor)
     columns = IncidentColumns(x="x", y="y", phenomenon="phenomenon", date="date", id="id")
     source = Source("demo-incidents", demo.incidents, None, None, is_table=True)
     incidents = import_incident_source(
@@ -334,7 +387,7 @@ def load_demo(store: Store, *, seed: int = DEFAULT_SEED, actor: str = "demo") ->
     for code, names in LABELS.items():
         for language, label in zip(("nl", "fr", "de", "en"), names, strict=True):
             store.set_label("phenomenon", code, language, label, actor=actor)
-    return DemoReport(zone_batch, perimeters, incidents)
+    return DemoReport(zone_batch, perimeters, streets, incidents)
 
 
 def write_demo_files(directory: str | Path, *, seed: int = DEFAULT_SEED) -> dict[str, Path]:
@@ -344,7 +397,8 @@ def write_demo_files(directory: str | Path, *, seed: int = DEFAULT_SEED) -> dict
     -------
     dict
         ``incidents`` → ``incidents.csv`` (id, phenomenon, date, x, y in EPSG:31370),
-        ``perimeters`` → ``perimeters.gpkg`` (layer "perimeters", EPSG:31370) and
+        ``perimeters`` → ``perimeters.gpkg`` (layer "perimeters", EPSG:31370),
+        ``streets`` → ``streets.gpkg`` (layer "streets": segment_id, name; EPSG:31370) and
         ``zone`` → ``zone.geojson`` (RFC 7946, EPSG:4326).
     """
     demo = build_demo(seed)
@@ -358,5 +412,6 @@ def write_demo_files(directory: str | Path, *, seed: int = DEFAULT_SEED) -> dict
         "perimeters": write_geofile(
             demo.perimeters, directory / "perimeters.gpkg", layer="perimeters"
         ),
+        "streets": write_geofile(demo.streets, directory / "streets.gpkg", layer="streets"),
         "zone": write_geofile(zone, directory / "zone.geojson", layer="zone"),
     }

@@ -25,6 +25,12 @@ Definitions (the CLI and the web page show the same):
 The period: ``start``/``end`` are inclusive days. When either is given, undated incidents are
 left out; without both, all incidents count (undated ones too, as ``--period all`` does) and
 the trend quarters run from the first to the last dated incident's quarter.
+
+Emerging hot spots (``emerging_step``, see :mod:`mmm.hotspots.emerging`): the space-time cube
+holds, per cell and calendar month or quarter of the period, the incidents per day of the
+step's part inside the period (so that February, or a partial first or last step, compares
+fairly); the same distance, confidence, FDR and trend level as the rest of the run. A phenomenon
+with insufficient data gets ``no_pattern`` everywhere.
 """
 
 from __future__ import annotations
@@ -37,13 +43,16 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from mmm.counting.grid import ZoneGrid, raster_counts, zone_grid
+from mmm.errors import LimitExceeded
 from mmm.hotspots.candidates import candidate_perimeters
 from mmm.hotspots.colocation import CoLocationTable, colocation_quotients
+from mmm.hotspots.emerging import NO_PATTERN, check_steps, emerging_hotspots
 from mmm.hotspots.gistar import GiStar, gi_star
 from mmm.hotspots.kde import KdeRaster, kde_density
-from mmm.hotspots.options import HotspotOptions
+from mmm.hotspots.options import HotspotOptions, check_grid
 from mmm.hotspots.results import HotspotResult, HotspotWarning, PhenomenonHotspots
 from mmm.hotspots.trend import MIN_STEPS, classify_trends
+from mmm.limits import MAX_MONTHS
 
 
 def analyse_hotspots(
@@ -69,8 +78,11 @@ def analyse_hotspots(
     ------
     ValueError
         For an empty zone.
+    LimitExceeded
+        For a grid of more than :data:`mmm.limits.MAX_GRID_CELLS` cells over the zone.
     """
     options = options or HotspotOptions()
+    check_grid(zone.bounds, options.cell_m)
     grid = zone_grid(zone, cell_m=options.cell_m)
     frame = in_period(incidents, options.start, options.end)
     found = sorted(str(p) for p in pd.unique(frame["phenomenon"].dropna()))
@@ -90,7 +102,7 @@ def analyse_hotspots(
                 "for hotspot statistics; choose a smaller --cell",
             )
         )
-    start, end, quarters, rates = _quarterly(frame, grid, codes, len(phenomena), options)
+    start, end, quarters, rates = _periodic(frame, grid, codes, len(phenomena), options)
     if len(quarters) < MIN_STEPS:
         warnings.append(
             HotspotWarning(
@@ -99,11 +111,13 @@ def analyse_hotspots(
                 f"trends need at least {MIN_STEPS}",
             )
         )
+    steps, cube = _emerging_cube(frame, grid, codes, len(phenomena), options, quarters, rates)
     layers = tuple(
         _layer(
             code,
             counts[k],
             rates[:, k],
+            None if cube is None else cube[:, k],
             grid,
             options,
             zone_ok=grid.n_cells >= options.min_cells_with_data,
@@ -126,6 +140,7 @@ def analyse_hotspots(
         start=start,
         end=end,
         quarters=quarters,
+        steps=steps,
         layers=layers,
         hot_count=hot_count,
         composite=composite,
@@ -149,43 +164,86 @@ def in_period(incidents: pd.DataFrame, start: date | None, end: date | None) -> 
     return incidents[keep.to_numpy()]
 
 
-def _quarterly(
-    frame: pd.DataFrame, grid: ZoneGrid, codes: np.ndarray, k: int, options: HotspotOptions
+def _periodic(
+    frame: pd.DataFrame,
+    grid: ZoneGrid,
+    codes: np.ndarray,
+    k: int,
+    options: HotspotOptions,
+    *,
+    months: int = 3,
 ) -> tuple[date | None, date | None, tuple[str, ...], np.ndarray]:
-    """The period's bounds, its calendar quarters and the rate per day per quarter and cell.
+    """The period's bounds, its calendar steps of ``months`` months (3: quarters, 1: months)
+    and the rate per day per step and cell.
 
-    Returns ``(start, end, labels, rates)`` with ``rates`` of shape ``(quarters, k, rows, cols)``.
+    Returns ``(start, end, labels, rates)`` with ``rates`` of shape ``(steps, k, rows, cols)``;
+    labels ``2024-Q1`` for quarters, ``2024-01`` for months.
     """
     occurred = pd.to_datetime(frame["occurred"]).to_numpy(dtype="datetime64[D]")
     dated = ~np.isnat(occurred)
     start = np.datetime64(options.start, "D") if options.start else None
     end = np.datetime64(options.end, "D") if options.end else None
     if dated.any():
-        first_q = occurred[dated].min().astype("datetime64[M]").astype(np.int64) // 3
-        last_q = occurred[dated].max().astype("datetime64[M]").astype(np.int64) // 3
-        start = start if start is not None else np.datetime64(int(first_q) * 3, "M")
-        next_q = np.datetime64(int(last_q) * 3 + 3, "M").astype("datetime64[D]")
-        end = end if end is not None else next_q - 1
+        first_step = occurred[dated].min().astype("datetime64[M]").astype(np.int64) // months
+        last_step = occurred[dated].max().astype("datetime64[M]").astype(np.int64) // months
+        start = start if start is not None else np.datetime64(int(first_step) * months, "M")
+        next_step = np.datetime64(int(last_step) * months + months, "M").astype("datetime64[D]")
+        end = end if end is not None else next_step - 1
     if start is None or end is None:
         return None, None, (), np.zeros((0, k, *grid.shape))
     start = start.astype("datetime64[D]")
     end = end.astype("datetime64[D]")
-    q0 = int(start.astype("datetime64[M]").astype(np.int64) // 3)
-    q1 = int(end.astype("datetime64[M]").astype(np.int64) // 3)
-    qs = np.arange(q0, q1 + 1)
-    first = (qs * 3).astype("datetime64[M]").astype("datetime64[D]")
-    last = ((qs + 1) * 3).astype("datetime64[M]").astype("datetime64[D]") - 1
+    s0 = int(start.astype("datetime64[M]").astype(np.int64) // months)
+    s1 = int(end.astype("datetime64[M]").astype(np.int64) // months)
+    steps = np.arange(s0, s1 + 1)
+    first = (steps * months).astype("datetime64[M]").astype("datetime64[D]")
+    last = ((steps + 1) * months).astype("datetime64[M]").astype("datetime64[D]") - 1
     days = (np.minimum(last, end) - np.maximum(first, start)).astype(np.int64) + 1
-    labels = tuple(f"{1970 + q // 4}-Q{q % 4 + 1}" for q in qs)
-    quarter = np.full(len(codes), -1, dtype=np.int64)
-    quarter[dated] = occurred[dated].astype("datetime64[M]").astype(np.int64) // 3 - q0
-    ok = (quarter >= 0) & (quarter < len(qs)) & (codes >= 0)
-    label = np.where(ok, quarter * k + codes, -1)
+    if months == 3:
+        labels = tuple(f"{1970 + q // 4}-Q{q % 4 + 1}" for q in steps)
+    else:
+        labels = tuple(str(m) for m in (steps * months).astype("datetime64[M]"))
+    step = np.full(len(codes), -1, dtype=np.int64)
+    step[dated] = occurred[dated].astype("datetime64[M]").astype(np.int64) // months - s0
+    ok = (step >= 0) & (step < len(steps)) & (codes >= 0)
+    label = np.where(ok, step * k + codes, -1)
     x = frame["x"].to_numpy(dtype=float)
     y = frame["y"].to_numpy(dtype=float)
-    counts = raster_counts(grid, x, y, label, len(qs) * k).reshape(len(qs), k, *grid.shape)
+    counts = raster_counts(grid, x, y, label, len(steps) * k).reshape(len(steps), k, *grid.shape)
     rates = counts / days[:, None, None, None]
     return _day(start), _day(end), labels, rates
+
+
+def _emerging_cube(
+    frame: pd.DataFrame,
+    grid: ZoneGrid,
+    codes: np.ndarray,
+    k: int,
+    options: HotspotOptions,
+    quarters: tuple[str, ...],
+    rates: np.ndarray,
+) -> tuple[tuple[str, ...], np.ndarray | None]:
+    """The labels and the cube ``(steps, k, rows, cols)`` of incidents per day of the emerging
+    analysis (``((), None)`` when it is not asked for).
+
+    Raises
+    ------
+    ValueError
+        With fewer than :data:`mmm.hotspots.emerging.MIN_STEPS` steps.
+    LimitExceeded
+        With more than :data:`mmm.limits.MAX_MONTHS` steps.
+    """
+    if options.emerging_step is None:
+        return (), None
+    if options.emerging_step == "month":
+        _, _, quarters, rates = _periodic(frame, grid, codes, k, options, months=1)
+    if len(quarters) > MAX_MONTHS:
+        raise LimitExceeded(
+            f"the period holds {len(quarters)} {options.emerging_step}s: emerging hot spots take "
+            f"at most {MAX_MONTHS} steps (choose a shorter period, or --step quarter)"
+        )
+    check_steps(len(quarters))
+    return quarters, rates
 
 
 def _day(value: np.datetime64) -> date:
@@ -196,12 +254,14 @@ def _layer(
     code: str,
     counts: np.ndarray,
     rates: np.ndarray,
+    cube: np.ndarray | None,
     grid: ZoneGrid,
     options: HotspotOptions,
     *,
     zone_ok: bool,
 ) -> PhenomenonHotspots:
-    """Gi*, KDE, warnings and trends of one phenomenon."""
+    """Gi*, KDE, warnings, trends and (with a ``cube``) the emerging categories of one
+    phenomenon."""
     mask = grid.mask
     incidents = int(counts[mask].sum())
     with_data = int((counts[mask] > 0).sum())
@@ -218,6 +278,20 @@ def _layer(
     if hot.any() and len(rates) >= MIN_STEPS:
         hot_by_step = np.stack([_hot_in(step, grid, options) for step in rates])
         trend = classify_trends(rates, hot_by_step, hot, alpha=options.trend_alpha)
+    emerging = None
+    if cube is not None:  # "insufficient data": no pattern is claimed
+        emerging = np.where(mask, NO_PATTERN, "").astype(object)
+        if warning is None and zone_ok:
+            emerging = emerging_hotspots(
+                cube,
+                mask,
+                cell_m=grid.cell_m,
+                distance_m=options.neighbourhood_m,
+                time_window=options.time_window,
+                level=options.hot_level,
+                fdr=options.fdr,
+                alpha=options.trend_alpha,
+            ).category
     return PhenomenonHotspots(
         phenomenon=code,
         weight=options.weight(code),
@@ -227,6 +301,7 @@ def _layer(
         gi=gi,
         kde=kde,
         trend=trend,
+        emerging=emerging,
         hot_level=options.hot_level,
         warning=warning,
     )

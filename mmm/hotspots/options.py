@@ -6,12 +6,15 @@ insufficient data, the period) is set out in :mod:`mmm.hotspots.analysis`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from mmm.errors import LimitExceeded
 from mmm.hotspots.gistar import CONFIDENCE_BINS
+from mmm.limits import MAX_GRID_CELLS, MAX_NEIGHBOURHOOD_CELLS
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,11 @@ class HotspotOptions:
     split
         A day inside the period: also measure how well the hotspots *before* it predicted the
         incidents *from* it on (hit rate and PAI, see :mod:`mmm.hotspots.accuracy`).
+    emerging_step
+        ``"month"`` or ``"quarter"``: also classify every cell into Esri's 17 emerging hot spot
+        categories over time steps of that length (:mod:`mmm.hotspots.emerging`); ``None``: not.
+    time_window
+        Previous time steps in the space-time neighbourhood of the emerging analysis (default 1).
     """
 
     cell_m: float = 100.0
@@ -68,14 +76,26 @@ class HotspotOptions:
     seed: int = 20240101
     trend_alpha: float = 0.05
     split: date | None = None
+    emerging_step: str | None = None
+    time_window: int = 1
 
     def __post_init__(self) -> None:
-        if not self.cell_m > 0:
-            raise ValueError(f"the cell size must be positive, got {self.cell_m!r} m")
+        if not (self.cell_m > 0 and math.isfinite(self.cell_m)):
+            raise ValueError(f"the cell size must be positive (and finite), got {self.cell_m!r} m")
         if self.distance_m is not None and not self.distance_m > 0:
             raise ValueError(f"the Gi* distance must be positive, got {self.distance_m!r} m")
         if self.kde_bandwidth_m is not None and not self.kde_bandwidth_m > 0:
             raise ValueError(f"the KDE bandwidth must be positive, got {self.kde_bandwidth_m!r}")
+        reach = MAX_NEIGHBOURHOOD_CELLS * self.cell_m
+        for what, metres in (
+            ("Gi* distance", self.distance_m),
+            ("KDE bandwidth", self.kde_bandwidth_m),
+        ):
+            if metres is not None and metres > reach:
+                raise LimitExceeded(
+                    f"the {what} of {metres:g} m reaches more than {MAX_NEIGHBOURHOOD_CELLS} "
+                    f"cells of {self.cell_m:g} m: choose at most {reach:g} m, or larger cells"
+                )
         if self.confidence not in CONFIDENCE_BINS:
             raise ValueError(f"confidence must be 90, 95 or 99 (%), got {self.confidence!r}")
         if self.min_hot < 1:
@@ -87,6 +107,10 @@ class HotspotOptions:
                 raise ValueError(f"the weight of {code!r} must be 0 or more, got {weight!r}")
         if self.permutations < 0:
             raise ValueError(f"permutations must be 0 or more, got {self.permutations}")
+        if self.emerging_step not in (None, "month", "quarter"):
+            raise ValueError(f"the step must be month or quarter, got {self.emerging_step!r}")
+        if self.time_window < 0:
+            raise ValueError(f"the time window must be 0 or more steps, got {self.time_window}")
 
     @property
     def neighbourhood_m(self) -> float:
@@ -106,3 +130,42 @@ class HotspotOptions:
     def weight(self, code: str) -> float:
         """The composite-score weight of phenomenon ``code`` (1 when not given)."""
         return dict(self.weights).get(code, 1.0)
+
+
+def grid_cells(bounds: tuple[float, float, float, float], cell_m: float) -> float:
+    """Cells of a grid of ``cell_m`` metres over ``bounds`` (the zone's bounding box), aligned
+    as :func:`mmm.counting.grid.zone_cells` aligns them (infinite for a vanishing cell)."""
+    minx, miny, maxx, maxy = bounds
+    spans = [(maxx / cell_m, minx / cell_m), (maxy / cell_m, miny / cell_m)]
+    if not all(math.isfinite(v) for pair in spans for v in pair):
+        return math.inf
+    cols, rows = (max(math.ceil(hi) - math.floor(lo), 1) for hi, lo in spans)
+    return float(cols * rows)
+
+
+def smallest_cell(bounds: tuple[float, float, float, float]) -> int:
+    """The smallest whole number of metres whose grid over ``bounds`` stays within
+    :data:`~mmm.limits.MAX_GRID_CELLS`."""
+    minx, miny, maxx, maxy = bounds
+    cell = max(math.floor(math.sqrt((maxx - minx) * (maxy - miny) / MAX_GRID_CELLS)), 1)
+    while grid_cells(bounds, cell) > MAX_GRID_CELLS:
+        cell += 1
+    return cell
+
+
+def check_grid(bounds: tuple[float, float, float, float], cell_m: float) -> None:
+    """Refuse a grid of more than :data:`~mmm.limits.MAX_GRID_CELLS` cells over ``bounds``.
+
+    Raises
+    ------
+    LimitExceeded
+        Saying the size of the zone and the smallest cell size allowed for it.
+    """
+    n = grid_cells(bounds, cell_m)
+    if n > MAX_GRID_CELLS:
+        minx, miny, maxx, maxy = bounds
+        size = f"{(maxx - minx) / 1000:.1f} × {(maxy - miny) / 1000:.1f} km"
+        raise LimitExceeded(
+            f"cells of {cell_m:g} m over this zone ({size}) make a grid of {n:,.0f} cells, more "
+            f"than {MAX_GRID_CELLS:,}: choose a cell size of at least {smallest_cell(bounds)} m"
+        )

@@ -60,6 +60,10 @@ class PhenomenonHotspots:
     trend
         Trend category of each hot cell (``new``, ``intensifying``, ``persistent``,
         ``diminishing``), ``""`` elsewhere; see :mod:`mmm.hotspots.trend`.
+    emerging
+        Emerging hot spot category of each study-area cell (one of
+        :data:`mmm.hotspots.emerging.CATEGORIES`, ``""`` outside), or ``None`` when the run did
+        not ask for it.
     hot_level
         The bin a cell needs to count as hot.
     warning
@@ -76,6 +80,7 @@ class PhenomenonHotspots:
     trend: np.ndarray
     hot_level: int
     warning: HotspotWarning | None = None
+    emerging: np.ndarray | None = None
 
     @property
     def hot(self) -> np.ndarray:
@@ -148,6 +153,9 @@ class HotspotResult:
         The period analysed (``None`` when open and no dated incident bounds it).
     quarters
         Labels (``2024-Q1``…) of the quarters used for the trends.
+    steps
+        Labels (``2024-01``… or ``2024-Q1``…) of the time steps of the emerging analysis, empty
+        when it was not asked for.
     layers
         One :class:`PhenomenonHotspots` per phenomenon, sorted by code.
     hot_count
@@ -179,6 +187,7 @@ class HotspotResult:
     colocation: CoLocationTable | None = None
     warnings: tuple[HotspotWarning, ...] = ()
     accuracy: tuple[PredictiveAccuracy, ...] = ()
+    steps: tuple[str, ...] = ()
 
     @property
     def phenomena(self) -> tuple[str, ...]:
@@ -198,8 +207,9 @@ class HotspotResult:
         Columns: ``cell``, ``phenomenon``, ``count``, ``kde`` (incidents per km²), ``gi_z``,
         ``gi_p`` (two-sided, uncorrected), ``gi_bin`` (FDR-corrected when on), ``hot``,
         ``trend``, ``hot_phenomena`` (phenomena hot in the cell), ``composite``,
-        ``multi_hotspot``, and the cell square as ``geometry``. Rows run phenomenon by
-        phenomenon, each north to south, west to east.
+        ``multi_hotspot``, with an emerging run ``emerging`` (one of
+        :data:`mmm.hotspots.emerging.CATEGORIES`), and the cell square as ``geometry``. Rows run
+        phenomenon by phenomenon, each north to south, west to east.
         """
         mask = self.grid.mask
         ids = self.grid.cell_ids()
@@ -221,6 +231,9 @@ class HotspotResult:
                 "multi_hotspot": np.tile(self.multi[mask], k),
             }
         )
+        emerging = [la.emerging[mask] for la in self.layers if la.emerging is not None]
+        if self.options.emerging_step is not None:
+            frame["emerging"] = _stack(emerging, object)
         return gpd.GeoDataFrame(frame, geometry=np.tile(boxes, k), crs=WORKING_CRS)
 
     def hotspot_cells(self) -> gpd.GeoDataFrame:

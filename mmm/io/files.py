@@ -53,7 +53,8 @@ def read_source(path: str | Path, *, layer: str | None = None) -> Source:
         is_csv = path.suffix.lower() in (".csv", ".txt")
         frame = pyogrio.read_dataframe(path, layer=chosen, read_geometry=not is_csv, use_arrow=True)
     except (DataSourceError, DataLayerError) as exc:
-        raise ImportRejected(f"{path}: cannot read the file ({_first_line(exc)})") from None
+        reason = _first_line(exc).replace(str(path.parent) + "/", "")  # no server paths
+        raise ImportRejected(f"{path.name}: cannot read the file ({reason})") from None
     if isinstance(frame, gpd.GeoDataFrame):
         crs = frame.crs
         geometry = np.asarray(frame.geometry.values, dtype=object)

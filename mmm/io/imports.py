@@ -20,6 +20,7 @@ from mmm.crs import WORKING_CRS, missing_crs_error, parse_crs
 from mmm.errors import ImportRejected
 from mmm.io import validate as v
 from mmm.io.files import Source, read_source
+from mmm.io.writers import write_csv
 from mmm.store import BatchInfo, Progress, Store
 
 X_NAMES = ("x", "x_lambert", "lambert_x", "x_coord", "xcoord", "longitude", "lon", "lng")
@@ -134,6 +135,7 @@ def import_incident_source(
 
     phenomena = frame[phen_col].astype("string").str.strip()
     reasons.flag(v.is_blank(frame[phen_col]), v.MISSING_PHENOMENON)
+    reasons.flag(v.has_control(phenomena), v.CONTROL_IN_PHENOMENON)
     occurred = v.parse_dates(frame[date_col], reasons)
 
     zone = store.stored_zone()
@@ -254,7 +256,7 @@ def write_rejects(report: ImportReport, path: str | Path) -> Path | None:
         return None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    report.rejected.to_csv(path, index=False)
+    write_csv(report.rejected, path)
     return path
 
 
@@ -295,14 +297,15 @@ def import_perimeter_source(
     if name_col is None:
         raise ImportRejected(_no_column("name", "--name", frame))
     names = v.check_names(frame[name_col], store.perimeter_names(), reasons)
-    geoms, repaired = v.polygons(geoms, reasons)
-    ok = reasons.ok
     desc_col = v.find_column(frame.columns, None, DESCRIPTION_NAMES, "description", "")
     descriptions = (
-        frame[desc_col].astype("string").fillna("").to_numpy(dtype=object)
+        v.check_descriptions(frame[desc_col], reasons)
         if desc_col
         else np.full(len(frame), "", dtype=object)
     )
+    v.check_vertices(geoms, reasons)
+    geoms, repaired = v.polygons(geoms, reasons)
+    ok = reasons.ok
     valid = gpd.GeoDataFrame(
         {"name": names[ok], "description": descriptions[ok]},
         geometry=list(geoms[ok]),

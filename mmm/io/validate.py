@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mmm.crs import WORKING_CRS
 from mmm.errors import ImportRejected
+from mmm.limits import CONTROL, CONTROL_IN_TEXT, DESCRIPTION_CHARS, MAX_VERTICES, NAME_CHARS
 
 MISSING_COORDINATES = "missing coordinates"
 NON_NUMERIC_COORDINATES = "non-numeric coordinates"
@@ -36,6 +37,12 @@ DUPLICATE_ID_STORED = "duplicate id already stored"
 MISSING_NAME = "missing name"
 DUPLICATE_NAME_IN_FILE = "duplicate name in the file"
 DUPLICATE_NAME_STORED = "name already stored"
+LONG_NAME = f"name longer than {NAME_CHARS:,} characters"
+CONTROL_IN_NAME = "control character in the name"
+LONG_DESCRIPTION = f"description longer than {DESCRIPTION_CHARS:,} characters"
+CONTROL_IN_DESCRIPTION = "control character in the description"
+CONTROL_IN_PHENOMENON = "control character in the phenomenon"
+TOO_MANY_VERTICES = f"more than {MAX_VERTICES:,} vertices"
 
 #: Day-first formats of Belgian exports, tried after ISO 8601.
 _DAY_FIRST_FORMATS = (
@@ -272,10 +279,34 @@ def polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
     return merged if not merged.is_empty else None
 
 
+def has_control(values: pd.Series, *, multiline: bool = False) -> np.ndarray:
+    """Rows whose text holds a control character (:data:`mmm.limits.CONTROL`; ``multiline``:
+    tab and line breaks allowed)."""
+    pattern = (CONTROL_IN_TEXT if multiline else CONTROL).pattern
+    found = values.astype("string").str.contains(pattern, regex=True)
+    return found.fillna(False).to_numpy(dtype=bool)
+
+
+def check_descriptions(values: pd.Series, reasons: Reasons) -> np.ndarray:
+    """Descriptions stripped (missing: empty); too long ones and control characters rejected."""
+    text = values.astype("string").fillna("").str.strip()
+    reasons.flag((text.str.len() > DESCRIPTION_CHARS).to_numpy(dtype=bool), LONG_DESCRIPTION)
+    reasons.flag(has_control(text, multiline=True), CONTROL_IN_DESCRIPTION)
+    return text.to_numpy(dtype=object)
+
+
+def check_vertices(geoms: np.ndarray, reasons: Reasons) -> None:
+    """Reject geometries of more than :data:`mmm.limits.MAX_VERTICES` vertices."""
+    reasons.flag(shapely.get_num_coordinates(present(geoms)) > MAX_VERTICES, TOO_MANY_VERTICES)
+
+
 def check_names(names: pd.Series, stored: set[str], reasons: Reasons) -> np.ndarray:
-    """Names stripped; blank, repeated (in the file) and already stored names are rejected."""
+    """Names stripped; blank, too long, repeated (in the file) and already stored names are
+    rejected, and names holding a control character."""
     text = names.astype("string").str.strip()
     reasons.flag((text.isna() | (text == "")).to_numpy(), MISSING_NAME)
+    reasons.flag((text.str.len() > NAME_CHARS).fillna(False).to_numpy(dtype=bool), LONG_NAME)
+    reasons.flag(has_control(text), CONTROL_IN_NAME)
     ok = reasons.ok
     repeated = np.zeros(len(text), dtype=bool)
     repeated[ok] = text[ok].duplicated(keep="first").to_numpy()

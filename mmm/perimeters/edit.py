@@ -28,7 +28,8 @@ from mmm.access.users import User
 from mmm.counting.count import count_incidents
 from mmm.counting.months import available_months, choose_range
 from mmm.crs import WORKING_CRS
-from mmm.errors import AccessDenied, MMMError, NotFound
+from mmm.errors import AccessDenied, MMMError, NotFound, TextRefused
+from mmm.limits import DESCRIPTION_CHARS, NAME_CHARS, check_text
 from mmm.perimeters.geometry import (
     AreaLimits,
     GeometryRefused,
@@ -106,17 +107,15 @@ def parse_feature(feature: Any, *, edit: bool) -> Draft:
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
         raise FieldRefused("the feature's properties must be an object")
-    name = str(props.get("name") or "").strip()
+    name = _text(props.get("name"), "the name", NAME_CHARS)
     if not name:
         raise FieldRefused("give the perimeter a name (properties.name)")
-    if len(name) > 200:
-        raise FieldRefused("the name is longer than 200 characters")
     status = str(props.get("status") or "proposed")
     if status not in STATUSES:
         raise FieldRefused(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     fields = PerimeterFields(
         name=name,
-        description=str(props.get("description") or "").strip(),
+        description=_text(props.get("description"), "the description", DESCRIPTION_CHARS),
         status=status,
         start_date=_start_date(props.get("start_date")),
     )
@@ -129,6 +128,15 @@ def parse_feature(feature: Any, *, edit: bool) -> Draft:
     if geometry is None and not edit:
         raise FieldRefused("the feature has no geometry: draw a polygon first")
     return Draft(fields, geometry, based_on if edit else None)
+
+
+def _text(value: Any, what: str, limit: int) -> str:
+    """A property as stripped text within :mod:`mmm.limits`; :class:`FieldRefused` if not."""
+    text = str(value or "").strip()
+    try:
+        return check_text(text, what, limit=limit, multiline=limit > NAME_CHARS)
+    except TextRefused as error:
+        raise FieldRefused(str(error)) from None
 
 
 def _start_date(value: Any) -> str | None:
@@ -261,7 +269,7 @@ def split(
     if not isinstance(request, dict):
         raise FieldRefused('send {"version": N, "part": i, "name": "…"}')
     based_on, part = request.get("version"), request.get("part")
-    name = str(request.get("name") or "").strip()
+    name = _text(request.get("name"), "the name", NAME_CHARS)
     if not isinstance(based_on, int) or not isinstance(part, int) or not name:
         raise FieldRefused("give the version, the part (0, 1, …) and the new perimeter's name")
     current = latest(store, perimeter_id)

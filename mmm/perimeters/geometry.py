@@ -3,8 +3,9 @@
 Why: a perimeter is the unit every count, plan and evaluation refers to, so a geometry drawn in
 a meeting must never be stored broken or silently changed. The rules, in order:
 
-1. It must be a non-empty (multi)polygon with finite coordinates; height (z) values are
-   dropped and reported; repeated vertices are removed and reported.
+1. It must be a non-empty (multi)polygon with finite coordinates and at most
+   :data:`~mmm.limits.MAX_VERTICES` vertices; height (z) values are dropped and reported;
+   repeated vertices are removed and reported.
 2. An outline whose edges cross (a *bow-tie*) is refused, with the crossing point, so the map
    can show where to move a vertex: which of the two halves was meant cannot be guessed.
 3. Any other defect (a spike, a ring touching itself at a point…) is repaired with
@@ -38,6 +39,7 @@ from shapely.geometry.base import BaseGeometry
 from mmm.crs import WEB_CRS, WORKING_CRS
 from mmm.errors import InvalidGeometry
 from mmm.io.validate import polygonal_part
+from mmm.limits import MAX_VERTICES
 
 #: A repair may change the area by less than this share, else the geometry is refused.
 MAX_REPAIR_CHANGE = 0.01
@@ -114,6 +116,7 @@ def from_geojson(geometry: Any) -> BaseGeometry:
         raise GeometryRefused(f"the geometry cannot be read as GeoJSON ({exc})") from None
     if geom.is_empty:
         raise GeometryRefused("the geometry is empty: draw a polygon first")
+    check_vertices(geom)
     xy = shapely.get_coordinates(geom)
     if not np.isfinite(xy).all():
         raise GeometryRefused("the geometry has coordinates that are not numbers")
@@ -179,6 +182,7 @@ def check_perimeter_geometry(
         raise GeometryRefused(
             f"a perimeter must be a polygon or a multipolygon, not a {geom.geom_type}"
         )
+    check_vertices(geom)
     notes: list[str] = []
     if shapely.has_z(geom):
         geom = shapely.force_2d(geom)
@@ -204,6 +208,22 @@ def check_perimeter_geometry(
     notes += _check_zone(geom, zone)
     _check_area(geom, limits)
     return CheckedGeometry(geom, tuple(notes))
+
+
+def check_vertices(geom: BaseGeometry) -> None:
+    """Refuse a geometry of more than :data:`~mmm.limits.MAX_VERTICES` vertices.
+
+    Raises
+    ------
+    GeometryRefused
+        Saying how many it has and how many are allowed.
+    """
+    count = int(shapely.get_num_coordinates(geom))
+    if count > MAX_VERTICES:
+        raise GeometryRefused(
+            f"it has {count:,} vertices, more than the {MAX_VERTICES:,} a perimeter may have: "
+            "simplify the outline"
+        )
 
 
 def first_crossing(geom: BaseGeometry) -> tuple[float, float] | None:

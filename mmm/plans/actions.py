@@ -114,7 +114,7 @@ def _action_values(
             f"the action runs {start} – {end}, outside the plan ({plan.starts_on} – {plan.ends_on})"
         )
     return {
-        "title": text(title, "the action's title", required=True, limit=300),
+        "title": text(title, "the action's title", required=True, limit=300, multiline=False),
         "approach": choice(approach, APPROACHES, "approach"),
         "owner_id": partner_id(store, owner),
         "starts_on": start.isoformat(),

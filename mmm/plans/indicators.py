@@ -28,6 +28,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 
 from mmm.errors import MMMError, NotFound, StaleVersion
+from mmm.limits import NAME_CHARS
 from mmm.plans.model import Plan
 from mmm.plans.monitoring import ObjectiveMonitoring
 from mmm.plans.rows import as_date, choice, text, versioned_update
@@ -125,7 +126,9 @@ def add_indicator(
         )
     values = {
         "plan_id": plan_id,
-        "label": text(label, "the indicator's label", required=True, limit=200),
+        "label": text(
+            label, "the indicator's label", required=True, limit=NAME_CHARS, multiline=False
+        ),
         "kind": kind,
         "subject": subject,
         "comparison": choice(comparison, COMPARISONS, "comparison"),
@@ -176,7 +179,7 @@ def update_indicator(
         )
     values = {
         "label": text(row.label if label is None else label, "the indicator's label",
-                      required=True, limit=200),
+                      required=True, limit=NAME_CHARS, multiline=False),
         "target": _number(target),
         "deadline": when.isoformat(),
     }  # fmt: skip

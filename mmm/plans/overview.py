@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from mmm.access.rules import EVERYTHING, Scope
+from mmm.counting.cells import release
 from mmm.errors import NotFound
 from mmm.plans.cycles import Cycle, cycles, next_check
 from mmm.plans.indicators import IndicatorStatus, indicator_status, indicators
@@ -112,15 +113,16 @@ def plan_overview(
     history = cycles(store, plan_id)
     group = project_group(store, plan)
     shown = visible_phenomena(plan, scope)
+    released = release(store, scope)
     return PlanOverview(
         plan=plan,
         phenomena=shown,
-        monitoring=monitoring_view(mon, plan, scope),
+        monitoring=monitoring_view(mon, plan, released),
         monitored=mon,
-        indicators=indicator_view(statuses, plan, mon, scope),
+        indicators=indicator_view(statuses, plan, mon, released),
         surveys=survey_view(surveys, scope),
         cycles=history,
-        evaluations={c.id: evaluation_view(c.evaluation, plan, scope) for c in history},
+        evaluations={c.id: evaluation_view(c.evaluation, plan, released) for c in history},
         project_group=group[group["phenomenon"].isin(shown)].reset_index(drop=True),
         next_check=next_check(store, plan_id),
     )

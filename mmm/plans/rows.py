@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select, update
 
 from mmm.errors import MMMError, NotFound, StaleVersion
+from mmm.limits import SECTION_CHARS, check_text
 
 
 def as_date(value: date | str | None, what: str) -> date:
@@ -32,14 +33,30 @@ def check_order(first: date, last: date, what: str) -> None:
         raise MMMError(f"{what} ends ({last}) before it starts ({first})")
 
 
-def text(value: str | None, what: str, *, required: bool = False, limit: int = 20_000) -> str:
-    """Stripped text; refused when required and empty, or longer than ``limit``."""
+def text(
+    value: str | None,
+    what: str,
+    *,
+    required: bool = False,
+    limit: int = SECTION_CHARS,
+    multiline: bool = True,
+) -> str:
+    """Stripped text; refused when required and empty, or beyond :mod:`mmm.limits`.
+
+    A ``multiline`` text (a section, a note) may hold tabs and line breaks; a title or a label
+    (``multiline=False``) no control character at all.
+
+    Raises
+    ------
+    MMMError
+        When ``required`` and empty.
+    TextRefused
+        When longer than ``limit`` or holding a control character.
+    """
     value = (value or "").strip()
     if required and not value:
         raise MMMError(f"{what} is empty")
-    if len(value) > limit:
-        raise MMMError(f"{what} is longer than {limit} characters")
-    return value
+    return check_text(value, what, limit=limit, multiline=multiline)
 
 
 def choice(value: str, allowed: tuple[str, ...], what: str) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from mmm.access.partners import assignments
 from mmm.errors import MMMError, NotFound
+from mmm.limits import NAME_CHARS
 from mmm.plans.model import (
     PLAN_STATUSES,
     SECTIONS,
@@ -75,7 +76,7 @@ def create_plan(
     values = {
         "perimeter_id": perimeter_id,
         "zvp_period": period,
-        "title": text(title, "the title", required=True, limit=200),
+        "title": text(title, "the title", required=True, limit=NAME_CHARS, multiline=False),
         "zvp_objective": text(zvp_objective, "the ZVP objective"),
         "starts_on": start.isoformat(),
         "ends_on": end.isoformat(),
@@ -135,7 +136,7 @@ def update_plan(
     start, end = _plan_dates(start, end, current.zvp_period)
     values: dict[str, Any] = {"starts_on": start.isoformat(), "ends_on": end.isoformat()}
     if title is not None:
-        values["title"] = text(title, "the title", required=True, limit=200)
+        values["title"] = text(title, "the title", required=True, limit=NAME_CHARS, multiline=False)
     if zvp_objective is not None:
         values["zvp_objective"] = text(zvp_objective, "the ZVP objective")
     if status is not None:

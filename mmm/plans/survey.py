@@ -29,6 +29,8 @@ figure for a perimeter, period and indicator that is already stored is rejected 
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from collections.abc import Iterable
@@ -42,6 +44,7 @@ from sqlalchemy import delete, insert, select
 from mmm.errors import ImportRejected, InvalidPeriod
 from mmm.evaluate.periods import DateRange
 from mmm.io.imports import ImportReport
+from mmm.limits import CONTROL, NAME_CHARS
 from mmm.store import Store, schema
 from mmm.store.base import now_iso
 
@@ -76,11 +79,19 @@ def read_survey_csv(source: str | Path | IO[bytes], *, name: str | None = None) 
     """
     name = name or Path(str(getattr(source, "name", source))).name
     try:
+        data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    except OSError as exc:
+        raise ImportRejected(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise ImportRejected(
+            f"{name} is empty: the first line names the columns ({', '.join(REQUIRED)}…)"
+        )
+    try:
         raw = pd.read_csv(
-            source, sep=None, engine="python", dtype=str, keep_default_na=False,
+            io.BytesIO(data), sep=None, engine="python", dtype=str, keep_default_na=False,
             encoding="utf-8-sig",
         )  # fmt: skip
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (csv.Error, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ImportRejected(f"{name}: cannot be read as CSV ({exc})") from None
     return _named(raw, name)
 
@@ -290,6 +301,9 @@ def _validate(
         return None, "a percentage outside 0–100"
     if unit == "count" and (value < 0 or value != int(value)):
         return None, "a count that is not a whole number of 0 or more"
+    source = raw.get("source", "").strip()
+    if CONTROL.search(source):
+        return None, "control character in the source"
     respondents = _respondents(raw.get("respondents", ""))
     if respondents == -1:
         return None, "respondents is not a whole number of 0 or more"
@@ -302,7 +316,7 @@ def _validate(
         "value": value,
         "unit": unit,
         "respondents": respondents,
-        "source": raw.get("source", "").strip()[:200],
+        "source": source[:NAME_CHARS],
     }
     return row, ""
 

@@ -1,9 +1,16 @@
 """What a page or a file shows: zone and perimeter overviews, exports, the progress report, the
-meeting dossier and slides, inlining and PDF. The Folium maps are the subpackage
+meeting dossier and slides, the API's count table, inlining and PDF — and the walk of every view
+a partner can open, for the disclosure audit. The Folium maps are the subpackage
 :mod:`mmm.present.maps`; charts are Vega-Lite specs (:mod:`mmm.present.charts`,
 :mod:`mmm.present.plan_charts`).
 """
 
+from mmm.present.count_table import (
+    count_table,
+)
+from mmm.present.disclosure_walk import (
+    audit_partner,
+)
 from mmm.present.dossier import (
     Dossier,
     perimeter_dossier,
@@ -27,6 +34,8 @@ from mmm.present.overview import (
 )
 from mmm.present.pdf import (
     PdfError,
+    PrinterBusy,
+    PrintQueue,
     html_to_pdf,
 )
 from mmm.present.report import (
@@ -42,7 +51,11 @@ __all__ = [
     "PdfError",
     "PerimeterOverview",
     "PlanProgress",
+    "PrintQueue",
+    "PrinterBusy",
     "ZoneOverview",
+    "audit_partner",
+    "count_table",
     "current_plan",
     "export",
     "html_to_pdf",

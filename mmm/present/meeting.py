@@ -37,11 +37,13 @@ def meeting_slides(
     perimeter_ids: Iterable[int] = (),
     today: date,
     language: str = "nl",
+    with_hotspots: bool = True,
 ) -> list[Slide]:
     """The slides of a meeting: the chosen plans first, then the chosen perimeters.
 
     A chosen perimeter shows its current plan (:func:`mmm.present.report.current_plan`), if any; a
-    perimeter already shown through a chosen plan is not repeated.
+    perimeter already shown through a chosen plan is not repeated. ``with_hotspots``: see
+    :func:`mmm.present.report.plan_progress`.
 
     Raises
     ------
@@ -51,7 +53,9 @@ def meeting_slides(
     slides: list[Slide] = []
     shown: set[int] = set()
     for plan_id in dict.fromkeys(plan_ids):
-        chosen = plan_progress(store, plan_id, scope, today=today, language=language)
+        chosen = plan_progress(
+            store, plan_id, scope, today=today, language=language, with_hotspots=with_hotspots
+        )
         slides.append(Slide(_overview(store, chosen.plan.perimeter_id, scope, language), chosen))
         shown.add(chosen.plan.perimeter_id)
     for perimeter_id in dict.fromkeys(perimeter_ids):
@@ -62,7 +66,9 @@ def meeting_slides(
         progress = (
             None
             if plan is None
-            else plan_progress(store, plan.id, scope, today=today, language=language)
+            else plan_progress(
+                store, plan.id, scope, today=today, language=language, with_hotspots=with_hotspots
+            )
         )
         slides.append(Slide(overview, progress))
         shown.add(perimeter_id)

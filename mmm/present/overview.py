@@ -3,40 +3,59 @@
 The web views stay thin: they parse the request, ask :mod:`mmm.access.rules`, call
 :func:`zone_overview` or :func:`perimeter_overview`, and hand the result to :mod:`mmm.present.maps`.
 Periods are whole months; the comparison period is the same number of months just before.
+Every count comes from the store's month cells through one :class:`~mmm.access.release.Release`
+for the reader: exact for staff; for a partner (or partners in the room) small cells hidden
+and every total and change made from released cells only (:mod:`mmm.access.disclosure`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from mmm.access.disclosure import label as suppressed_label
+from mmm.access.disclosure import Figure
 from mmm.access.labels import phenomenon_labels
-from mmm.access.rules import EVERYTHING, Scope, visible_counts, visible_perimeters
-from mmm.counting.count import count_incidents, covered_mask
+from mmm.access.release import Release
+from mmm.access.rules import EVERYTHING, Scope, visible_perimeters
+from mmm.counting.cells import release
+from mmm.counting.count import covered_mask
 from mmm.counting.grid import grid_counts
-from mmm.counting.months import MonthRange, available_months, choose_range
+from mmm.counting.months import MonthRange, choose_range
 from mmm.errors import NotFound
 from mmm.store import Store
+
+#: A perimeter's figures on the zone map: all phenomena, then one per phenomenon; ``None``
+#: where the reader is not assigned that phenomenon there (absent, not "<5" and not 0).
+FigureRow = tuple[Figure | None, ...]
 
 
 @dataclass(frozen=True)
 class ZoneOverview:
-    """Everything the zone map needs, for one month range."""
+    """Everything the zone map needs, for one month range.
+
+    ``current`` and ``previous`` hold one :data:`FigureRow` per row of ``perimeters``: the
+    chosen months and as many months just before.
+    """
 
     zone: BaseGeometry
     perimeters: gpd.GeoDataFrame
     phenomena: dict[str, str]
     months: list[str]
     period: MonthRange
-    current: pd.DataFrame
-    previous: pd.DataFrame
+    current: list[FigureRow]
+    previous: list[FigureRow]
     grid: gpd.GeoDataFrame
-    thresholds: Mapping[str, int] | None  # small-count suppression to apply when shown
+    suppressed: bool  # small counts hidden (a partner)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of figure shown (for the legend: "below", "withheld"…)."""
+        rows = [*self.current, *self.previous]
+        return frozenset(f.kind for row in rows for f in row if f is not None)
 
 
 @dataclass(frozen=True)
@@ -50,11 +69,12 @@ class PerimeterOverview:
     zone: BaseGeometry
     phenomena: dict[str, str]
     period: MonthRange
-    by_month: pd.DataFrame  # phenomenon × month counts; NaN where suppressed
-    by_month_text: pd.DataFrame  # the same as shown: numbers, or "<5" where suppressed
+    by_month: pd.DataFrame  # phenomenon × month counts; NaN where not released
+    by_month_text: pd.DataFrame  # the same as shown: numbers, "<5" or "×" where not released
     comparison: pd.DataFrame  # per phenomenon: count, zone count, share, density, zone density
     incidents: pd.DataFrame | None  # x, y, phenomenon, occurred inside the perimeter
     suppressed: bool  # small counts hidden (a partner): zone comparisons are left out
+    kinds: frozenset[str]  # the kinds of figure shown (for the legend: "below", "withheld"…)
 
 
 def zone_overview(
@@ -66,40 +86,51 @@ def zone_overview(
     cell_m: float = 200.0,
     scope: Scope = EVERYTHING,
 ) -> ZoneOverview:
-    """Counts per perimeter for a month range and the range before, and the grid of the range.
+    """Figures per perimeter for a month range and the range before, and the grid of the range.
 
-    A restricted ``scope`` (a partner) gets only its perimeters and phenomena, and no grid (the
-    grid would show counts outside its perimeters). Archived perimeters are left out: the map
-    shows the perimeters being worked on (active and proposed); their pages stay reachable.
+    A restricted ``scope`` (a partner) gets only its perimeters and, in each, only the
+    phenomena it is assigned there; and no grid (the grid would show counts outside its
+    perimeters). Archived perimeters are left out: the map shows the perimeters being worked on
+    (active and proposed); their pages stay reachable.
     """
-    incidents = store.incidents()
     perimeters = visible_perimeters(store.perimeters(), scope)
     perimeters = perimeters[perimeters["status"] != "archived"]
     zone = store.zone()
     if zone is None:
         raise NotFound("the store holds no data yet: import a zone, perimeters and incidents")
-    months = available_months(incidents)
-    period = choose_range(months, first, last)
-    before = period.previous()
-    current = count_incidents(
-        incidents, perimeters, period="all", start=period.start, end=period.end
-    )
-    previous = count_incidents(
-        incidents, perimeters, period="all", start=before.start, end=before.end
-    )
-    grid = grid_counts(_between(incidents, period), zone.geometry, cell_m=cell_m)
+    shown = release(store, scope)
+    period = choose_range(shown.months, first, last)
     labels = phenomenon_labels(store, language)
+    phenomena = {code: labels[code] for code in scope.phenomena(list(labels))}
+    ids = [int(pid) for pid in perimeters["id"]]
+    if scope.pairs is None:
+        grid = grid_counts(_between(store.incidents(), period), zone.geometry, cell_m=cell_m)
+    else:  # no incident outside the partner's perimeters reaches its page
+        grid = perimeters.iloc[0:0][["geometry"]]
     return ZoneOverview(
         zone=zone.geometry,
         perimeters=perimeters,
-        phenomena={code: labels[code] for code in scope.phenomena(list(labels))},
-        months=months,
+        phenomena=phenomena,
+        months=shown.months,
         period=period,
-        current=visible_counts(current, perimeters, scope),
-        previous=visible_counts(previous, perimeters, scope),
-        grid=grid if scope.pairs is None else grid.iloc[0:0],
-        thresholds=scope.thresholds,
+        current=zone_figures(shown, ids, list(phenomena), period),
+        previous=zone_figures(shown, ids, list(phenomena), period.previous()),
+        grid=grid,
+        suppressed=shown.suppressed,
     )
+
+
+def zone_figures(
+    shown: Release, perimeter_ids: list[int], codes: list[str], period: MonthRange
+) -> list[FigureRow]:
+    """Per perimeter: the figure of all its visible phenomena, then one per code (or ``None``)."""
+    months = period.month_list()
+    rows = []
+    for pid in perimeter_ids:
+        mine = [c for c in codes if shown.shows(pid, c)]
+        each = {c: shown.figure([pid], [c], months) for c in mine}
+        rows.append((shown.figure([pid], mine, months), *(each.get(c) for c in codes)))
+    return rows
 
 
 def perimeter_overview(
@@ -114,6 +145,9 @@ def perimeter_overview(
 ) -> PerimeterOverview:
     """Month-by-month counts of one perimeter, its share of the zone and its density.
 
+    A partner (or partners in the room) gets the released month cells and, per phenomenon,
+    the period's figure made from them — no zone figure and no density.
+
     Raises
     ------
     NotFound
@@ -125,34 +159,40 @@ def perimeter_overview(
     if match.empty:
         raise NotFound(f"no perimeter {perimeter_id}")
     row = match.iloc[0]
-    incidents = store.incidents()
     zone = store.zone()
     assert zone is not None  # a perimeter exists, so the data has a hull at least
-    months = available_months(incidents)
+    shown = release(store, scope)
     period = (
-        choose_range(months, first, last)
-        if first or last
-        else MonthRange(months[max(len(months) - 12, 0)], months[-1])
-        if months
-        else choose_range(months, None, None)
+        choose_range(shown.months, first, last)
+        if first or last or not shown.months
+        else MonthRange(shown.months[max(len(shown.months) - 12, 0)], shown.months[-1])
     )
-    in_range = _between(incidents, period)
-    inside = _inside(in_range, row.geometry)
     labels = phenomenon_labels(store, language)
-    allowed = (
-        set(labels) if scope.pairs is None else {c for p, c in scope.pairs if p == perimeter_id}
+    phenomena = {c: label for c, label in labels.items() if shown.shows(perimeter_id, c)}
+    months = period.month_list()
+    cells = [[shown.figure([perimeter_id], [c], [m]) for m in months] for c in phenomena]
+    totals = {c: shown.figure([perimeter_id], [c], months) for c in phenomena}
+    shape = (len(phenomena), len(months))
+    text = pd.DataFrame(
+        np.array([[f.text for f in line] for line in cells], dtype=object).reshape(shape),
+        index=list(phenomena),
+        columns=months,
     )
-    phenomena = {code: label for code, label in labels.items() if code in allowed}
-    counts = _by_month(inside, period, list(phenomena))
-    comparison = _comparison(inside, in_range, row.geometry.area, zone.geometry.area, phenomena)
-    shown, text = counts.astype(float), counts.astype(str)
-    if scope.thresholds is not None:
-        limits = pd.Series({c: scope.thresholds.get(c, 0) for c in phenomena}, dtype=int)
-        small = counts.lt(limits, axis=0)
-        shown, text = shown.mask(small), text.mask(small, limits.map(suppressed_label), axis=0)
-        hidden = comparison["count"] < limits
-        comparison = comparison[["count"]].astype(object)
-        comparison.loc[hidden, "count"] = limits[hidden].map(suppressed_label)
+    numbers = pd.DataFrame(
+        np.array([[f.number for f in line] for line in cells], dtype=float).reshape(shape),
+        index=list(phenomena),
+        columns=months,
+    )
+    in_range = inside = None
+    if with_incidents or not shown.suppressed:  # a partner's page reads no incident
+        in_range = _between(store.incidents(), period)
+        inside = _inside(in_range, row.geometry)
+    if in_range is not None and inside is not None and not shown.suppressed:
+        comparison = _comparison(inside, in_range, row.geometry.area, zone.geometry.area, phenomena)
+    else:
+        released = [totals[c].text for c in phenomena]
+        comparison = pd.DataFrame({"count": released}, index=list(phenomena), dtype=object)
+    kinds = {f.kind for f in totals.values()} | {f.kind for line in cells for f in line}
     return PerimeterOverview(
         id=int(row["id"]),
         name=str(row["name"]),
@@ -161,11 +201,14 @@ def perimeter_overview(
         zone=zone.geometry,
         phenomena=phenomena,
         period=period,
-        by_month=shown,
+        by_month=numbers,
         by_month_text=text,
         comparison=comparison,
-        incidents=inside[["x", "y", "phenomenon", "occurred"]] if with_incidents else None,
-        suppressed=scope.thresholds is not None,
+        incidents=None
+        if inside is None or not with_incidents
+        else inside[["x", "y", "phenomenon", "occurred"]],
+        suppressed=shown.suppressed,
+        kinds=frozenset(kinds),
     )
 
 
@@ -181,13 +224,6 @@ def _inside(incidents: pd.DataFrame, geometry: BaseGeometry) -> pd.DataFrame:
     x = incidents["x"].to_numpy(dtype=float)
     y = incidents["y"].to_numpy(dtype=float)
     return incidents[covered_mask(x, y, geometry)]
-
-
-def _by_month(inside: pd.DataFrame, period: MonthRange, codes: list[str]) -> pd.DataFrame:
-    months = [str(p) for p in pd.period_range(period.first, period.last, freq="M")]
-    labels = pd.to_datetime(inside["occurred"]).dt.strftime("%Y-%m")
-    table = pd.crosstab(inside["phenomenon"], labels)
-    return table.reindex(index=codes, columns=months, fill_value=0).astype(int)
 
 
 def _comparison(

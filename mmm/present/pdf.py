@@ -5,6 +5,10 @@ Why Chromium: a report's map is Leaflet, drawn by JavaScript; an engine without 
 (``MMM_CHROMIUM``), never a browser build Playwright downloads — so the flags to start it live
 here, once (:func:`chromium_flags`), for the app, the tests and the benchmarks.
 
+Chromium is heavy (about 200 MB and a few seconds a page), so printing goes through a
+:class:`PrintQueue`: one Chromium at a time, a few requests waiting their turn, and any further
+one refused at once with :class:`PrinterBusy` ("try again") instead of piling up.
+
 The caller hands over one self-contained document (scripts and styles inlined, see
 :mod:`mmm.present.inline`), loaded with ``set_content``: Chromium needs no session with the app, and
 every request the page would still make is refused, except to the origins the caller allows
@@ -17,8 +21,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,6 +55,50 @@ _TWO_FRAMES = """() => new Promise(done => requestAnimationFrame(() => requestAn
 
 class PdfError(MMMError):
     """A PDF could not be made (no Chromium, or the page did not finish drawing)."""
+
+
+class PrinterBusy(MMMError):
+    """Chromium is printing and the queue is full: try again in a moment.
+
+    Not a :class:`PdfError`: nothing is wrong with the page, and a web view answers it with
+    503 and ``Retry-After`` rather than with the reason a PDF failed.
+    """
+
+
+class PrintQueue:
+    """One print at a time; at most ``waiting`` more wait their turn, any further one is refused.
+
+    Parameters
+    ----------
+    waiting
+        How many requests may wait while one prints (the ``MMM_PDF_QUEUE`` setting).
+    """
+
+    def __init__(self, waiting: int) -> None:
+        if waiting < 0:
+            raise ValueError(f"the PDF queue cannot hold {waiting} requests")
+        self.waiting = waiting
+        self._places = threading.BoundedSemaphore(1 + waiting)
+        self._printer = threading.Lock()
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for the printer (when a place in the queue is free) and hold it.
+
+        Raises
+        ------
+        PrinterBusy
+            At once, when one request prints and ``waiting`` more are queued.
+        """
+        if not self._places.acquire(blocking=False):
+            raise PrinterBusy(
+                f"the PDF printer is busy ({1 + self.waiting} requests in hand): try again"
+            )
+        try:
+            with self._printer:
+                yield
+        finally:
+            self._places.release()
 
 
 def chromium_flags() -> list[str]:
@@ -84,6 +134,7 @@ def html_to_pdf(
     chromium: str = "/usr/bin/chromium",
     allow_origins: Iterable[str] = (),
     timeout_s: float = 30.0,
+    queue: PrintQueue | None = None,
 ) -> bytes:
     """Print a self-contained HTML document to an A4 PDF; returns the PDF's bytes.
 
@@ -99,17 +150,24 @@ def html_to_pdf(
         server of ``MMM_TILES_URL``; every other request is refused.
     timeout_s
         How long the page may take to load and draw its maps, in seconds.
+    queue
+        The queue Chromium runs through (one at a time); ``None``: print at once.
 
     Raises
     ------
     PdfError
         When Chromium is missing or cannot start, or the page does not finish in time.
+    PrinterBusy
+        When ``queue`` is full.
     """
     executable = find_chromium(chromium)
     allowed = {_origin(o) for o in allow_origins}
     # Playwright's sync API refuses a thread with a running asyncio loop (an async server, a
     # notebook, another sync Playwright session): a thread of its own never has one.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mmm-pdf") as pool:
+    with (
+        queue.turn() if queue is not None else nullcontext(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="mmm-pdf") as pool,
+    ):
         return pool.submit(_print, html, executable, allowed, timeout_s * 1000).result()
 
 

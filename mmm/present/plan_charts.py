@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from mmm.present.charts import embed_options, hidden_layer, hidden_points
 from mmm.present.style import CATEGORICAL, Translate, untranslated
 
 
@@ -21,19 +22,12 @@ def _domain(months: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _embed(translate: Translate) -> dict[str, Any]:
-    _ = translate
-    actions = {"export": True, "source": False, "compiled": False, "editor": False}
-    i18n = {"CLICK_TO_VIEW_ACTIONS": _("Click to view actions"),
-            "PNG_ACTION": _("Save as PNG"), "SVG_ACTION": _("Save as SVG")}  # fmt: skip
-    return {"embedOptions": {"mode": "vega-lite", "actions": actions, "i18n": i18n}}
-
-
 def incidents_spec(
     chart: pd.DataFrame,
     labels: dict[str, str],
     *,
     start_month: str,
+    shown: pd.DataFrame | None = None,
     translate: Translate = untranslated,
 ) -> dict[str, Any]:
     """Incidents per month and phenomenon, with a rule where the plan starts.
@@ -41,44 +35,44 @@ def incidents_spec(
     Parameters
     ----------
     chart
-        Phenomenon × month (``YYYY-MM``) floats, NaN where suppressed
+        Phenomenon × month (``YYYY-MM``) floats, NaN where not shown
         (:attr:`mmm.plans.visible.MonitoringView.chart`).
     labels
         Phenomenon code → display label.
     start_month
         The plan's first month.
+    shown
+        The same table as shown (:attr:`~mmm.plans.visible.MonitoringView.months_text`): a
+        month not shown breaks its line and gets a marker on the axis, explained in the legend.
     """
     _ = translate
     codes = list(chart.index)
-    long = (
-        chart.rename_axis(index="code", columns="month")
-        .stack()
-        .reset_index(name="n")
-        .dropna(subset=["n"])
-    )
     values = [
-        {"month": f"{m}-15", "phenomenon": labels.get(c, c), "count": int(n)}
-        for c, m, n in long[["code", "month", "n"]].itertuples(index=False)
-    ]
+        {"month": f"{m}-15", "phenomenon": labels.get(c, c), "count": None if pd.isna(n) else int(n)}
+        for c, row in chart.iterrows() for m, n in row.items()
+    ]  # fmt: skip
+    marks = [] if shown is None else hidden_points(chart, shown, labels, lambda m: f"{m}-15")
     month_t, count_t, phen_t = _("Month"), _("Incidents"), _("Phenomenon")
     start = f"{start_month}-01"
     colours = [CATEGORICAL[i % len(CATEGORICAL)] for i in range(len(codes))]
+    x = {"field": "month", "type": "temporal", "title": month_t,
+         "scale": {"domain": _domain(tuple(chart.columns))},
+         "axis": {"format": "%Y-%m", "labelAngle": -45}}  # fmt: skip
+    color = {"field": "phenomenon", "type": "nominal", "title": phen_t,
+             "scale": {"domain": [labels.get(c, c) for c in codes], "range": colours},
+             "legend": {"orient": "bottom", "columns": 2}}  # fmt: skip
     # fmt: off
     return {
         "description": _("Incidents per month in the perimeter, before and since the plan"),
         "width": "container", "height": 220, "autosize": {"type": "fit-x", "contains": "padding"},
         "layer": [
             {"data": {"values": values},
-             "mark": {"type": "line", "point": True, "strokeWidth": 2},
+             "mark": {"type": "line", "point": True, "strokeWidth": 2,
+                      "invalid": "break-paths-filter-domains"},
              "encoding": {
-                 "x": {"field": "month", "type": "temporal", "title": month_t,
-                       "scale": {"domain": _domain(tuple(chart.columns))},
-                       "axis": {"format": "%Y-%m", "labelAngle": -45}},
+                 "x": x,
                  "y": {"field": "count", "type": "quantitative", "title": count_t},
-                 "color": {"field": "phenomenon", "type": "nominal", "title": phen_t,
-                           "scale": {"domain": [labels.get(c, c) for c in codes],
-                                     "range": colours},
-                           "legend": {"orient": "bottom", "columns": 2}},
+                 "color": color,
                  "tooltip": [{"field": "month", "type": "temporal", "format": "%Y-%m",
                               "title": month_t},
                              {"field": "phenomenon", "title": phen_t},
@@ -86,8 +80,9 @@ def incidents_spec(
             {"data": {"values": [{"start": start, "label": _("Start of the plan")}]},
              "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#555"},
              "encoding": {"x": {"field": "start", "type": "temporal"}}},
+            *([hidden_layer(marks, x, color, translate)] if marks else []),
         ],
-        "usermeta": _embed(translate),
+        "usermeta": embed_options(translate),
     }
     # fmt: on
 
@@ -144,6 +139,6 @@ def survey_spec(
              "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#555"},
              "encoding": {"x": {"field": "start", "type": "temporal"}}},
         ],
-        "usermeta": _embed(translate),
+        "usermeta": embed_options(translate),
     }
     # fmt: on

@@ -6,7 +6,8 @@ targets, its actions per partner, the PDCA history and the next evaluation — a
 same things from a partner. :func:`plan_progress` takes the plan as the reader may see it
 from :func:`mmm.plans.plan_overview` (figures already limited and suppressed by
 :mod:`mmm.plans.visible` for the reader's :class:`~mmm.access.rules.Scope`: a partner gets only the
-phenomena it is assigned to in the plan's perimeter, every small count as ``"<5"`` and no zone
+phenomena it is assigned to in the plan's perimeter, every figure from the released month cells
+— ``"<5"``, ``"≥N"``, no change, trend or verdict from a figure that is not exact — and no zone
 figure; staff get everything) and adds what these pages need around it: the map's geometry,
 the labels, the open actions per partner and each Check as one row per phenomenon. Nothing
 here computes a figure of its own.
@@ -36,8 +37,10 @@ from mmm.plans import (
 )
 from mmm.store import Store
 
-#: A Check's verdict per phenomenon, as a code the page translates.
+#: A Check's verdict per phenomenon, as a code the page translates (``not_shown``: a partner's,
+#: when a count behind it is not exact).
 VERDICTS = (
+    "not_shown",
     "insufficient_data",
     "significant_decrease",
     "significant_increase",
@@ -49,8 +52,8 @@ VERDICTS = (
 class CheckRow:
     """One phenomenon of a Check, as the reader may see it.
 
-    ``before`` and ``after`` are the response area's counts as text (``"<5"`` for a partner
-    when small); ``wdq``, ``wdd``, ``wdd_z`` and ``wdd_p`` are given to staff only (``None``
+    ``before`` and ``after`` are the response area's counts as text (for a partner as
+    released: ``"<5"``, ``"≥N"``, or ``"—"`` for a period that is not whole months); ``wdq``, ``wdd``, ``wdd_z`` and ``wdd_p`` are given to staff only (``None``
     for a partner or when not defined).
     """
 
@@ -267,7 +270,9 @@ def _check_row(code: str, result: Mapping[str, Any], *, partner: bool) -> CheckR
         p, wdd = result.get("wdd_p"), result.get("wdd")
         significant = p is not None and p < 0.05
         direction = None if wdd is None else ("decrease" if wdd < 0 else "increase")
-    if result["insufficient_data"]:
+    if result.get("hidden"):
+        verdict = "not_shown"
+    elif result["insufficient_data"]:
         verdict = "insufficient_data"
     elif significant and direction is not None:
         verdict = f"significant_{direction}"

@@ -13,10 +13,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from mmm.crs import WORKING_CRS
 from mmm.errors import NotFound
+from mmm.limits import DESCRIPTION_CHARS, NAME_CHARS, check_text
 from mmm.store import schema
 from mmm.store.base import BatchInfo, StoreBase, batch_detail, now_iso
 from mmm.store.perimeter_rows import (
@@ -220,6 +221,12 @@ class PerimeterTables(StoreBase):
         self.write_audit(conn, actor, action, "perimeter", str(perimeter_id), {**audit, **detail})
         return saved
 
+    def perimeters_version(self) -> int:
+        """A number that changes whenever a perimeter is added or saved (its latest version row)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(func.max(schema.perimeter_versions.c.id))).scalar()
+        return int(found or 0)
+
     def perimeter_history(self, perimeter_id: int) -> list[PerimeterVersion]:
         """Every saved version of a perimeter, oldest first (empty for an unknown id)."""
         with self.engine.connect() as conn:
@@ -301,10 +308,21 @@ class PerimeterTables(StoreBase):
 
 
 def _perimeter_values(fields: PerimeterFields) -> dict[str, Any]:
-    """The ``perimeters`` (and ``perimeter_versions``) columns of ``fields``."""
+    """The ``perimeters`` (and ``perimeter_versions``) columns of ``fields``.
+
+    Every write of a perimeter goes through here, so no path stores an overlong or
+    control-character name or description.
+
+    Raises
+    ------
+    TextRefused
+        For a name or description beyond :mod:`mmm.limits`.
+    """
     return {
-        "name": fields.name,
-        "description": fields.description,
+        "name": check_text(fields.name, "the name", limit=NAME_CHARS),
+        "description": check_text(
+            fields.description, "the description", limit=DESCRIPTION_CHARS, multiline=True
+        ),
         "status": fields.status,
         "start_date": fields.start_date,
     }

@@ -143,7 +143,7 @@ import_batches = Table(
     "import_batches",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(20), nullable=False),  # incidents | perimeters | zone | demo
+    Column("kind", String(20), nullable=False),  # incidents | perimeters | zone | streets
     Column("source", Text, nullable=False),  # file name, never its contents
     Column("actor", String(100), nullable=False),
     Column("started_at", String(32), nullable=False),
@@ -178,6 +178,19 @@ incidents = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
     UniqueConstraint("source_id", name="uq_incidents_source_id"),
 )
+
+# The zone's street network (``mmm import streets``; revision 0007): one row per segment, the
+# micro-local unit of the segment counts (mmm.counting.segments). A re-import replaces them all.
+streets = Table(
+    "streets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("segment_id", String(200), nullable=False, unique=True),  # the file's id, or derived
+    Column("name", String(200), nullable=False, default=""),  # the street's name ("" unnamed)
+    Column("geom", Geometry31370(), nullable=False),  # (multi)line, EPSG:31370
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+)
+Index("ix_streets_geom", streets.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
 
 labels = Table(
     "labels",
@@ -229,6 +242,34 @@ users = Table(
     Column("created_at", String(32), nullable=False),
     # Bumped when a password is reset or the user is deactivated: older web sessions end.
     Column("session_epoch", Integer, nullable=False, default=0, server_default="0"),
+)
+
+# One row per web login (mmm.access.sessions): the cookie carries a random token whose SHA-256 is
+# the key; logging out sets ended_at, so the old cookie is refused.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("session_epoch", Integer, nullable=False),  # the user's epoch at login
+    Column("started_at", String(32), nullable=False),
+    Column("ended_at", String(32), nullable=True),
+)
+
+# One row per API token (mmm.access.tokens; revision 0008): a script or QGIS sends the token in
+# ``Authorization: Bearer …`` and acts as its user. Only the secret's SHA-256 is kept; revoking
+# sets revoked_at, and the row stays for the audit trail.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),  # what it is for, e.g. "QGIS laptop"
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("revoked_at", String(32), nullable=True),
+    Column("last_used_at", String(32), nullable=True),
 )
 
 audit_events = Table(

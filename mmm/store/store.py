@@ -1,10 +1,10 @@
 """The :class:`Store` every caller uses, and the zone-wide tables: zone outline, phenomena, labels.
 
 :class:`Store` joins the table families (:mod:`mmm.store.incidents`, :mod:`mmm.store.perimeters`,
-both on :class:`~mmm.store.base.StoreBase`); the backends (``sqlite.py``, ``postgis.py``) subclass
-it. The zone outline, the phenomena with their hotspot weights, and the labels are small tables
-read across the whole zone; they live here because the outline, when none was imported, is
-derived from both incidents and perimeters.
+:mod:`mmm.store.streets`, all on :class:`~mmm.store.base.StoreBase`); the backends
+(``sqlite.py``, ``postgis.py``) subclass it. The zone outline, the phenomena with their hotspot
+weights, and the labels are small tables read across the whole zone; they live here because the
+outline, when none was imported, is derived from both incidents and perimeters.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, insert, select
 
+from mmm.limits import NAME_CHARS, check_text
 from mmm.store import schema
 from mmm.store.base import MAX_WEIGHT, BatchInfo, batch_detail
 from mmm.store.incidents import IncidentTables
 from mmm.store.perimeters import PerimeterTables
+from mmm.store.streets import StreetTables
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,9 @@ class Zone:
     derived: bool
 
 
-class Store(IncidentTables, PerimeterTables):
-    """Read and write the zone, phenomena, perimeters, incidents, batches and audit events."""
+class Store(IncidentTables, PerimeterTables, StreetTables):
+    """Read and write the zone, phenomena, perimeters, incidents, streets, batches and audit
+    events."""
 
     # -- the zone outline ------------------------------------------------------------------
     def zone(self) -> Zone | None:
@@ -145,7 +148,15 @@ class Store(IncidentTables, PerimeterTables):
             return {key: label for key, label in conn.execute(query).all()}
 
     def set_label(self, kind: str, key: str, language: str, label: str, *, actor: str) -> None:
-        """Give ``key`` a label in ``language`` (replacing an earlier one); audited."""
+        """Give ``key`` a label in ``language`` (replacing an earlier one); audited.
+
+        Raises
+        ------
+        TextRefused
+            For a label longer than :data:`mmm.limits.NAME_CHARS` or holding a control
+            character.
+        """
+        label = check_text(label, "the label", limit=NAME_CHARS)
         t = schema.labels
         with self.engine.begin() as conn:
             conn.execute(

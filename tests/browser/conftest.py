@@ -16,6 +16,7 @@ from mmm.present.pdf import chromium_flags
 from mmm.settings import load_settings
 from mmm.store import open_store
 from webmap import create_app
+from webmap.security import RequestHandler
 
 CHROMIUM = load_settings().chromium
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "browser"
@@ -32,7 +33,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     add_demo_users(store)
     store.close()
     app = create_app({"MMM_STORE": f"sqlite:///{path}", "SECRET_KEY": "browser-tests"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -107,7 +107,7 @@ def test_walk_through_a_meeting_then_print_the_report(page, plans_url, tmp_path)
     reader = PdfReader(io.BytesIO(target.read_bytes()))
     assert len(reader.pages) >= 2
     assert "Veilige Stationsbuurt" in reader.pages[0].extract_text()
-    assert _real(problems, ".pdf?purpose=meeting") == []
+    assert _real(problems, ".pdf") == []
 
 
 def test_the_dossier_opens_offline(page, plans_url, tmp_path) -> None:
@@ -126,4 +126,4 @@ def test_the_dossier_opens_offline(page, plans_url, tmp_path) -> None:
     assert "Veilige Stationsbuurt" in tab.inner_text("body")
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     tab.context.set_offline(False)
-    assert _real(problems, "dossier.html?purpose=meeting") == []
+    assert _real(problems, "dossier.html") == []

@@ -12,7 +12,7 @@ import pytest
 
 @pytest.mark.parametrize("role", ["analyst", "admin"])
 def test_geojson_counts_download_parses_and_is_audited(login, app, role):
-    response = login(role).get("/exports/counts.geojson?purpose=analysis")
+    response = login(role).post("/exports/counts.geojson", data={"purpose": "analysis"})
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     doc = json.loads(response.get_data())
@@ -28,10 +28,11 @@ def test_geojson_counts_download_parses_and_is_audited(login, app, role):
 
 def test_csv_and_gpkg_downloads(login, tmp_path):
     client = login("analyst")
-    table = pd.read_csv(io.BytesIO(client.get("/exports/counts.csv?purpose=analysis").get_data()))
+    csv = client.post("/exports/counts.csv", data={"purpose": "analysis"}).get_data()
+    table = pd.read_csv(io.BytesIO(csv))
     assert list(table.columns[:4]) == ["perimeter", "phenomenon", "period", "count"]
     gpkg = tmp_path / "p.gpkg"
-    gpkg.write_bytes(client.get("/exports/perimeters.gpkg?purpose=analysis").get_data())
+    gpkg.write_bytes(client.post("/exports/perimeters.gpkg", data={"purpose": "analysis"}).data)
     assert pyogrio.read_info(gpkg)["crs"] == "EPSG:31370"
 
 
@@ -39,9 +40,9 @@ def test_csv_and_gpkg_downloads(login, tmp_path):
 def test_other_roles_may_not_export(login, role):
     client = login(role)
     assert client.get("/exports/").status_code == 403
-    assert client.get("/exports/counts.geojson?purpose=analysis").status_code == 403
+    assert client.post("/exports/counts.geojson", data={"purpose": "analysis"}).status_code == 403
     assert "/exports/" not in client.get("/map").get_data(as_text=True)
 
 
 def test_incidents_are_not_a_bulk_download(login):
-    assert login("admin").get("/exports/incidents.csv").status_code == 404
+    assert login("admin").post("/exports/incidents.csv").status_code == 404

@@ -30,7 +30,9 @@ def test_staff_see_the_map_and_the_fdr_note(login, role):
 def test_partners_and_the_dpo_may_not(login, role):
     client = login(role)
     assert client.get("/hotspots").status_code == 403
-    assert client.get("/hotspots/candidates.geojson?purpose=analysis").status_code == 403
+    assert (
+        client.post("/hotspots/candidates.geojson", data={"purpose": "analysis"}).status_code == 403
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,8 +82,9 @@ def test_parameters_show_in_the_form_and_change_the_run(login):
     assert "2025-01-01 – 2025-06-30" in page
     assert '<ul class="warnings"' in page  # two quarters: too short for trends, and it says so
     assert 'class="fdr-note"' in page
-    hidden = 'name="phenomenon" value="vandalism"'
-    assert page.count(hidden) == 2  # the checkbox, and the downloads' hidden copy
+    assert page.count('name="phenomenon" value="vandalism"') == 1  # the checkbox
+    downloads = page[page.index('<form method="post" class="exports">') :]
+    assert "phenomenon=vandalism" in downloads  # the same run, in each download's address
 
 
 def test_results_are_cached_per_data_version_and_parameters(app, login):
@@ -103,10 +106,11 @@ def test_results_are_cached_per_data_version_and_parameters(app, login):
 
 def test_downloads_need_a_purpose_and_are_audited(app, login, demo_store_url):
     client = login("analyst")
-    assert client.get("/hotspots/candidates.geojson").status_code == 400
-    assert client.get("/hotspots/nonsense.geojson?purpose=analysis").status_code == 404
-    assert login("officer").get("/hotspots/cells.csv?purpose=analysis").status_code == 403
-    response = client.get("/hotspots/candidates.geojson?purpose=meeting&from=2025-01&to=2025-12")
+    analysis, meeting = {"purpose": "analysis"}, {"purpose": "meeting"}
+    assert client.post("/hotspots/candidates.geojson").status_code == 400
+    assert client.post("/hotspots/nonsense.geojson", data=analysis).status_code == 404
+    assert login("officer").post("/hotspots/cells.csv", data=analysis).status_code == 403
+    response = client.post("/hotspots/candidates.geojson?from=2025-01&to=2025-12", data=meeting)
     assert response.status_code == 200
     doc = json.loads(response.data)
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) >= 1
@@ -114,7 +118,7 @@ def test_downloads_need_a_purpose_and_are_audited(app, login, demo_store_url):
     assert props["name"] == "Kandidaat 1" and props["n_phenomena"] >= 2
     lon, lat = doc["features"][0]["geometry"]["coordinates"][0][0][:2]
     assert 2.5 < lon < 6.5 and 49.4 < lat < 51.6
-    cells = client.get("/hotspots/cells.csv?purpose=analysis&cell=200&phenomenon=drugs&min_hot=1")
+    cells = client.post("/hotspots/cells.csv?cell=200&phenomenon=drugs&min_hot=1", data=analysis)
     assert cells.status_code == 200
     header = cells.get_data(as_text=True).splitlines()[0].split(",")
     assert {"phenomenon", "count", "gi_z", "gi_p", "gi_bin", "wkt"} <= set(header)

@@ -41,8 +41,9 @@ def test_incident_points_only_for_roles_allowed_and_with_a_purpose(login, app, r
     plain = client.get(f"/perimeters/{_station_id(app)}").get_data(as_text=True)
     assert "markerClusterGroup" not in plain  # never without a stated purpose
     assert ('name="purpose"' in plain) is points
-    page = client.get(f"/perimeters/{_station_id(app)}?purpose=operations").get_data(as_text=True)
-    assert "markerClusterGroup" in page if points else "markerClusterGroup" not in page
+    page = client.post(f"/perimeters/{_station_id(app)}", data={"purpose": "operations"})
+    text = page.get_data(as_text=True)
+    assert "markerClusterGroup" in text if points else "markerClusterGroup" not in text
 
 
 def test_viewing_incident_points_is_logged_with_its_purpose(login, app):
@@ -50,7 +51,7 @@ def test_viewing_incident_points_is_logged_with_its_purpose(login, app):
 
     from webmap.extensions import get_store
 
-    login("officer").get(f"/perimeters/{_station_id(app)}?purpose=meeting")
+    login("officer").post(f"/perimeters/{_station_id(app)}", data={"purpose": "meeting"})
     with app.app_context():
         events = get_store().audit_events()
     read = events[events["action"] == "read"].iloc[-1]

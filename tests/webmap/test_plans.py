@@ -174,8 +174,8 @@ def test_an_action_target_or_cycle_of_another_plan_is_not_changed_through_this_o
     store = open_store(demo_store_url)
     action = get_plan(store, linde).actions[0]
     cycle = cycles(store, linde)[-1]
+    analyst = login("analyst")  # (a login is audited too)
     events = len(store.audit_events())
-    analyst = login("analyst")
     status = {"status": "cancelled", "version": str(action.version)}
     assert analyst.post(f"/plans/{station}/actions/{action.id}", data=status).status_code == 404
     step = {"on": "2025-12-01", "version": str(cycle.version)}

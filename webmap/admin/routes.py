@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from mmm import access
 from mmm.access.partners import partners
+from mmm.access.passwords import MIN_LENGTH, WeakPassword
 from mmm.access.users import (
-    MIN_PASSWORD,
     User,
     add_user,
     get_user,
@@ -50,7 +50,7 @@ def users() -> str | Response:
                 actor=actor(),
             )
         except MMMError as exc:
-            flash(str(exc), "error")
+            flash(_refusal(exc), "error")
         else:
             flash(_("User %(name)s added.", name=user.name), "info")
             return redirect(url_for("admin.users"))
@@ -61,7 +61,7 @@ def users() -> str | Response:
         users=list_users(get_store()),
         form=form,
         language_names=LANGUAGE_NAMES,
-        min_password=MIN_PASSWORD,
+        min_password=MIN_LENGTH,
     )
 
 
@@ -75,6 +75,7 @@ def user(user_id: int) -> str:
         active_form=ActiveForm(active="0" if target.active else "1"),
         is_self=target.id == current_user.user.id,
         language_names=LANGUAGE_NAMES,
+        min_password=MIN_LENGTH,
     )
 
 
@@ -83,10 +84,12 @@ def password(user_id: int) -> Response:
     target = _target(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        attempt(
-            lambda: reset_password(get_store(), target.id, form.password.data or "", actor=actor()),
-            _("New password set for %(name)s.", name=target.name),
-        )
+        try:
+            reset_password(get_store(), target.id, form.password.data or "", actor=actor())
+        except MMMError as exc:
+            flash(_refusal(exc), "error")
+        else:
+            flash(_("New password set for %(name)s.", name=target.name), "info")
     else:
         flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
     return redirect(url_for("admin.user", user_id=target.id))
@@ -111,6 +114,20 @@ def active(user_id: int) -> Response:
     else:
         flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
     return redirect(url_for("admin.user", user_id=target.id))
+
+
+def _refusal(error: MMMError) -> str:
+    """What the store said, in the user's language when it is a password rule."""
+    if not isinstance(error, WeakPassword):
+        return str(error)
+    return {
+        "short": _("The password needs at least %(n)s characters.", n=MIN_LENGTH),
+        "name": _("The password may not contain the user name."),
+        "common": _(
+            "This password is too common (attackers try it early, or it repeats a short "
+            "part): choose another, e.g. a few unrelated words."
+        ),
+    }[error.reason]
 
 
 def _new_user_form() -> NewUserForm:

@@ -19,12 +19,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
-from mmm.access.disclosure import suppress_long
-from mmm.counting.count import PERIODS, count_incidents
+from mmm.counting.count import PERIODS
 from mmm.errors import AccessDenied, NotFound
 from mmm.io.geojson import feature_collection, perimeter_features
 from mmm.perimeters import edit as perimeter_edit
 from mmm.perimeters.geometry import AreaLimits, GeometryRefused, to_geojson, web_point
+from mmm.present.count_table import count_table
 from mmm.store.perimeter_rows import (
     DuplicateName,
     PerimeterChanged,
@@ -126,17 +126,11 @@ def versions(perimeter_id: int) -> Response:
 
 @bp.get("/counts")
 def counts() -> Response:
+    """Counts per perimeter × phenomenon × period; a partner's from its released month cells."""
     period = request.args.get("period", "month")
     if period not in PERIODS:
         abort(400, f"period must be one of {', '.join(PERIODS)}")
-    store, scope = get_store(), current_scope()
-    shown = access.visible_perimeters(store.perimeters(), scope)
-    table = count_incidents(store.incidents(), shown, period=period)  # type: ignore[arg-type]
-    table = access.visible_counts(table, shown, scope)
-    if scope.thresholds is not None:
-        table = suppress_long(table, scope.thresholds)
-    records = table[["perimeter", "phenomenon", "period", "count"]].to_dict(orient="records")
-    return jsonify([{k: _plain(v) for k, v in r.items()} for r in records])
+    return jsonify(count_table(get_store(), current_scope(), period))  # type: ignore[arg-type]
 
 
 def limits() -> AreaLimits:
@@ -208,8 +202,3 @@ def saved_feature(result: perimeter_edit.SaveResult) -> dict[str, Any]:
             ],
         },
     }
-
-
-def _plain(value: object) -> object:
-    """numpy numbers → Python numbers for JSON; strings ("<5") stay strings."""
-    return value.item() if hasattr(value, "item") else value

@@ -1,4 +1,5 @@
-"""Export views: a page of links and one download route; every download is audited."""
+"""Export views: a page with the purpose form and one download route (POST); every download is
+audited."""
 
 from __future__ import annotations
 
@@ -35,13 +36,14 @@ def index() -> str:
     return render_template("exports/index.html", offered=OFFERED, purposes=purpose_names())
 
 
-@bp.get("/<dataset>.<fmt>")
+@bp.post("/<dataset>.<fmt>")
 def download(dataset: str, fmt: str) -> Response:
+    """One download; its purpose comes in the POST body with the CSRF token (see macros.html)."""
     if not access.can(current_user.user, "export"):
         abort(403)
     if fmt not in OFFERED.get(dataset, ()):
         abort(404)
-    purpose = request.args.get("purpose")
+    purpose = request.form.get("purpose")
     if purpose not in PURPOSES:
         abort(400, _("Choose why you download this data (the purpose is logged)."))
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,20 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from flask_babel import format_number
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from mmm.counting.months import MonthRange, choose_range
-from mmm.errors import InvalidPeriod
+from mmm.errors import InvalidPeriod, PeriodOutOfRange
 from mmm.hotspots import HotspotOptions
+from mmm.hotspots.options import grid_cells, smallest_cell
+from mmm.limits import MAX_GRID_CELLS, MAX_NEIGHBOURHOOD_CELLS
 from mmm.store.base import MAX_WEIGHT
+from webmap.limits import period_message
 
 #: Cell sizes the page accepts (m); the CLI takes any. Below 50 m a zone's page gets heavy.
 CELL_RANGE = (50.0, 1000.0)
 #: Cell sizes offered in the form's list.
 CELL_CHOICES = (50, 100, 150, 200, 250, 500)
-#: The Gi* distance may reach this many cells (and at most MAX_DISTANCE_M).
-MAX_DISTANCE_CELLS = 20
+#: The Gi* distance may reach :data:`mmm.limits.MAX_NEIGHBOURHOOD_CELLS` cells, and at most:
 MAX_DISTANCE_M = 5000.0
 #: Months in the default period (the latest ones with data): four quarters for the trends.
 DEFAULT_MONTHS = 12
@@ -129,6 +132,7 @@ def parse_form(
     codes: list[str],
     months: list[str],
     weights: Mapping[str, float] | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> HotspotForm:
     """Check the query parameters of the hotspot page.
 
@@ -144,6 +148,9 @@ def parse_form(
         The months with data (``YYYY-MM``), for the default period.
     weights
         The zone's stored weight per code (from its ZVP priorities); 1 for a code not in it.
+    bounds
+        The zone's bounding box (EPSG:31370): the grid over it may hold at most
+        :data:`mmm.limits.MAX_GRID_CELLS` cells, so a large zone needs larger cells.
 
     Raises
     ------
@@ -163,7 +170,15 @@ def parse_form(
             _("The cell size must be a number of metres from %(low)s to %(high)s.")
             % {"low": _number(low), "high": _number(high)}
         )
-    top = min(MAX_DISTANCE_CELLS * cell, MAX_DISTANCE_M)
+    if bounds is not None and grid_cells(bounds, cell) > MAX_GRID_CELLS:
+        raise InvalidParameter(
+            _(
+                "For this zone the cell size must be at least %(low)s m: a grid holds at most "
+                "%(cells)s cells."
+            )
+            % {"low": smallest_cell(bounds), "cells": format_number(MAX_GRID_CELLS)}
+        )
+    top = min(MAX_NEIGHBOURHOOD_CELLS * cell, MAX_DISTANCE_M)
     distance_message = _(
         "The Gi* distance must be empty (two cells) or a number of metres from the cell size "
         "(%(cell)s) to %(top)s."
@@ -179,6 +194,8 @@ def parse_form(
         raise InvalidParameter(
             _("Choose the months as YYYY-MM, the first not after the last.")
         ) from None
+    except PeriodOutOfRange as error:
+        raise InvalidParameter(period_message(error)) from None
 
     chosen = list(dict.fromkeys(args.getlist("phenomenon")))
     if any(code not in codes for code in chosen):

@@ -39,7 +39,7 @@ from mmm.store import Store
 from webmap.api.routes import limits as api_limits
 from webmap.extensions import get_store
 from webmap.flashing import actor
-from webmap.folium_page import assets, parts, tiles_url
+from webmap.folium_page import assets, parts, tiles_attribution, tiles_url
 from webmap.hotspots.forms import (
     CELL_CHOICES,
     HotspotForm,
@@ -89,7 +89,11 @@ def _run(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, HotspotResu
     """Parse the query and run (or recall) the analysis; :class:`InvalidParameter` on bad input."""
     months = available_months(store.incidents())
     weights = store.phenomenon_weights()
-    form = parse_form(request.args, codes=list(labels), months=months, weights=weights)
+    zone = store.zone()
+    bounds = None if zone is None else zone.geometry.bounds
+    form = parse_form(
+        request.args, codes=list(labels), months=months, weights=weights, bounds=bounds
+    )
     try:
         return form, cached_result(store, form.options()), months
     except ValueError as error:  # the core's own check (rare: the form checks first)
@@ -118,6 +122,7 @@ def index() -> str | tuple[str, int]:
         phenomena=labels,
         assets=assets(),
         tiles_url=tiles_url(),
+        tiles_attribution=tiles_attribution(),
         translate=_,
         presentation=form.presentation,
         adoptable=access.can(user, "propose_perimeter"),
@@ -192,14 +197,15 @@ def save_weights() -> Response:
     return redirect(url_for("hotspots.index"))
 
 
-@bp.get("/hotspots/<what>.<fmt>")
+@bp.post("/hotspots/<what>.<fmt>")
 def download(what: str, fmt: str) -> Response:
+    """The run of the query's parameters as a file; the purpose comes in the POST body."""
     user = current_user.user
     if not (access.can(user, "view_hotspots") and access.can(user, "export")):
         abort(403)
     if what not in DOWNLOADS or fmt not in MIMETYPES:
         abort(404)
-    purpose = request.args.get("purpose")
+    purpose = request.form.get("purpose")
     if purpose not in PURPOSES:
         abort(400, _("Choose why you download this data (the purpose is logged)."))
     store = get_store()

@@ -13,7 +13,7 @@ from mmm.errors import InvalidPeriod, NotFound
 from mmm.present import maps
 from mmm.present.overview import zone_overview
 from webmap.extensions import current_scope, get_store
-from webmap.folium_page import assets, parts, tiles_url
+from webmap.folium_page import assets, parts, tiles_attribution, tiles_url
 
 bp = Blueprint("maps", __name__)
 
@@ -48,15 +48,15 @@ def zone() -> str | tuple[str, int]:
         perimeters=view.perimeters,
         current=view.current,
         previous=view.previous,
-        grid=view.grid,
+        grid=view.grid if access.can(current_user.user, "view_grid") else view.grid.iloc[0:0],
         phenomena=view.phenomena,
         selected=selected,
         assets=assets(),
         tiles_url=tiles_url(),
+        tiles_attribution=tiles_attribution(),
         presentation=presentation,
         translate=_,
         perimeter_url=lambda pid: url_for("perimeters.show", perimeter_id=pid),
-        thresholds=view.thresholds,
     )
     return render_template(
         "maps/zone.html", view=view, map=parts(fmap), selected=selected, presentation=presentation

@@ -21,6 +21,7 @@ from mmm.access.partners import (
     unassign,
     who_does_what,
 )
+from mmm.io.writers import csv_bytes
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, submit
 from webmap.partners.forms import RESPONSIBILITY_NAMES, AssignForm, PartnerForm, UnassignForm
@@ -81,7 +82,7 @@ def csv() -> Response:
     if not access.can(current_user.user, "view_assignments"):
         abort(403)
     table, _names, _phen = _visible()
-    data = table[CSV_COLUMNS].to_csv(index=False).encode("utf-8")
+    data = csv_bytes(table[CSV_COLUMNS])
     return send_file(
         io.BytesIO(data), mimetype="text/csv", as_attachment=True, download_name="wie-doet-wat.csv"
     )

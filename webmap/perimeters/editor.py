@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
 from mmm import access
@@ -18,6 +18,7 @@ from mmm.perimeters.geometry import to_geojson
 from mmm.store import Store
 from mmm.store.perimeter_rows import STATUSES, PerimeterVersion
 from webmap.api.routes import version_feature
+from webmap.folium_page import tiles_url
 
 
 def editor_data(
@@ -50,7 +51,7 @@ def editor_data(
         "others": {"type": "FeatureCollection", "features": features},
         "perimeter": None if current is None else version_feature(current),
         "earlier": old,
-        "tiles": current_app.config.get("MMM_TILES_URL") or None,
+        "tiles": tiles_url(),
         "createUrl": url_for("api.create_perimeter"),
         "updateUrl": url_for("api.update_perimeter", perimeter_id=0),
         "editUrl": url_for("perimeters.edit", perimeter_id=0),

@@ -23,7 +23,7 @@ from mmm.present.overview import perimeter_overview
 from mmm.store.perimeter_rows import PerimeterVersion
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors
-from webmap.folium_page import assets, parts, tiles_url
+from webmap.folium_page import assets, parts, tiles_attribution, tiles_url
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.perimeters.editor import editor_data, may_edit, statuses
 from webmap.perimeters.forms import UploadForm
@@ -44,13 +44,15 @@ def index() -> str:
     return render_template("perimeters/index.html", perimeters=shown)
 
 
-@bp.get("/<int:perimeter_id>")
+@bp.route("/<int:perimeter_id>", methods=["GET", "POST"])
 def show(perimeter_id: int) -> str | tuple[str, int]:
+    """The perimeter page; the incident points only on a POST stating a purpose (CSRF-checked),
+    never for a ``purpose`` in the query string (another site could put it in a link)."""
     user = current_user.user
     if not access.can(user, "view_perimeter"):
         abort(403)
     may_see_points = access.can(user, "view_incidents")
-    purpose = request.args.get("purpose")
+    purpose = request.form.get("purpose")
     show_points = may_see_points and purpose in PURPOSES  # points only with a stated purpose
     try:
         view = perimeter_overview(
@@ -79,9 +81,11 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         phenomena=view.phenomena,
         assets=urls,
         tiles_url=tiles_url(),
+        tiles_attribution=tiles_attribution(),
         translate=_,
     )
-    chart = charts.timeseries_spec(view.by_month, view.phenomena, translate=_)
+    hidden = view.by_month_text if view.suppressed else None
+    chart = charts.timeseries_spec(view.by_month, view.phenomena, shown=hidden, translate=_)
     scope = current_scope()
     team = who_does_what(get_store(), scope.pairs)
     team = team[team["perimeter_id"] == perimeter_id]

@@ -100,7 +100,11 @@ def _charts(view: PlanOverview, labels: dict[str, str]) -> dict[str, Any]:
     surveys = {code: words.survey_label(code) for code in view.surveys["indicator"].unique()}
     return {
         "incidents": incidents_spec(
-            view.monitoring.chart, labels, start_month=mon.start_month, translate=_
+            view.monitoring.chart,
+            labels,
+            start_month=mon.start_month,
+            shown=view.monitoring.months_text if view.monitoring.suppressed else None,
+            translate=_,
         ),
         "survey": survey_spec(
             view.surveys, surveys, months=mon.months, start_month=mon.start_month, translate=_

@@ -42,6 +42,7 @@ TREND_NAMES = {
     "falling": _l("falling"),
     "stable": _l("no significant trend"),
     "too_short": _l("too few months"),
+    "not_shown": _l("not shown (small numbers)"),
 }
 HOTSPOT_NAMES = {
     "hot": _l("hotspot"),
@@ -55,6 +56,7 @@ INDICATOR_STATUS_NAMES = {
     "off_track": _l("not on track"),
     "achieved": _l("achieved"),
     "missed": _l("missed"),
+    "not_shown": _l("not shown (small numbers)"),
 }
 COMPARISON_NAMES = {"at_most": _l("at most"), "at_least": _l("at least")}
 UNIT_NAMES = {"percent": "%", "count": _l("count"), "score": _l("score")}

@@ -9,6 +9,7 @@ plan pages (:mod:`webmap.plans.words`), and one way to make a page self-containe
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from flask import current_app, render_template, url_for
@@ -19,13 +20,14 @@ from shapely.geometry.base import BaseGeometry
 from mmm.present import maps
 from mmm.present.dossier import Dossier
 from mmm.present.inline import inline_assets
-from mmm.present.pdf import html_to_pdf
+from mmm.present.pdf import PrintQueue, html_to_pdf
 from mmm.present.report import PlanProgress
-from webmap.folium_page import MapParts, assets, parts, tiles_url
+from webmap.folium_page import MapParts, assets, parts, tiles_attribution, tiles_url
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.plans import words as plan_words
 from webmap.vocabulary import purpose_names
 
+_queue_lock = threading.Lock()
 _ASSET_TAG = re.compile(r"""<script\b[^>]*\bsrc=[^>]*>\s*</script>|<link\b[^>]*>""", re.I)
 
 
@@ -46,6 +48,7 @@ def words() -> dict[str, Any]:
         "survey_label": plan_words.survey_label,
         "responsibilities": RESPONSIBILITY_NAMES,
         "verdicts": {
+            "not_shown": _("not shown (small numbers)"),
             "insufficient_data": _("insufficient data"),
             "significant_decrease": _("significant decrease"),
             "significant_increase": _("significant increase"),
@@ -63,6 +66,7 @@ def area_map(name: str, geometry: BaseGeometry, zone: BaseGeometry) -> MapParts:
         phenomena={},
         assets=assets(),
         tiles_url=tiles_url(),
+        tiles_attribution=tiles_attribution(),
         translate=_,
     )
     return parts(fmap)
@@ -102,19 +106,33 @@ def self_contained(html: str) -> str:
 
 
 def to_pdf(html: str) -> bytes:
-    """Print one of our pages to PDF with the configured Chromium (``MMM_CHROMIUM``).
+    """Print one of our pages to PDF with the configured Chromium (``MMM_CHROMIUM``), through
+    the app's one print queue (``MMM_PDF_QUEUE`` requests may wait).
 
     Raises
     ------
     mmm.present.pdf.PdfError
         When Chromium is missing or the page does not finish drawing.
+    mmm.present.pdf.PrinterBusy
+        When the queue is full (the app answers 503, see :mod:`webmap.limits`).
     """
     tiles = tiles_url()
     return html_to_pdf(
         self_contained(html),
         chromium=current_app.config["MMM_CHROMIUM"],
         allow_origins=[tiles] if tiles else [],
+        queue=print_queue(),
     )
+
+
+def print_queue() -> PrintQueue:
+    """The app's print queue, made on first use from ``MMM_PDF_QUEUE``."""
+    with _queue_lock:
+        queue = current_app.extensions.get("mmm_print_queue")
+        if queue is None:
+            queue = PrintQueue(int(current_app.config["MMM_PDF_QUEUE"]))
+            current_app.extensions["mmm_print_queue"] = queue
+    return queue
 
 
 def merged_header(headers: list[Markup]) -> Markup:

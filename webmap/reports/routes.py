@@ -32,7 +32,8 @@ def _allow(action: str) -> None:
 
 
 def _purpose() -> str:
-    purpose = request.args.get("purpose")
+    """The purpose of a download: from the POST body, which carries the CSRF token."""
+    purpose = request.form.get("purpose")
     if purpose not in PURPOSES:
         abort(400, _("Choose why you download this report (the purpose is logged)."))
     return str(purpose)
@@ -69,7 +70,7 @@ def progress(plan_id: int) -> str:
     return progress_page(_progress(plan_id))
 
 
-@bp.get("/plans/<int:plan_id>.pdf")
+@bp.post("/plans/<int:plan_id>.pdf")
 def progress_pdf(plan_id: int) -> Response:
     _allow("view_reports")
     purpose = _purpose()
@@ -87,7 +88,7 @@ def progress_pdf(plan_id: int) -> Response:
     )
 
 
-@bp.get("/perimeters/<int:perimeter_id>/dossier.html")
+@bp.post("/perimeters/<int:perimeter_id>/dossier.html")
 def dossier(perimeter_id: int) -> Response:
     _allow("download_dossier")
     purpose = _purpose()
@@ -97,8 +98,8 @@ def dossier(perimeter_id: int) -> Response:
             perimeter_id,
             current_scope(),
             today=date.today(),
-            first=request.args.get("from") or None,
-            last=request.args.get("to") or None,
+            first=request.form.get("from") or None,
+            last=request.form.get("to") or None,
             language=str(get_locale()),
         )
     except NotFound:

@@ -29,6 +29,7 @@ var __NS__ = (function (map, D) {
   }
   var layers = D.layers.map(function (spec, k) {
     var layer = L.geoJSON(D.perimeters, {
+      filter: function (f) { return f.properties.n[k] !== null; },  // absent, not "0"
       style: function (f) {
         var c = colour(f.properties.n[k], spec.br, spec.col);
         return {color: '#1d2733', weight: S.weight, fillColor: c || '#fff', fillOpacity: c ? 0.75 : 0.4};

@@ -3,84 +3,76 @@
 Why: the zone map is where a police zone looks first, so it has to stay light whatever the
 volume. It weighs what the screen shows, not what the database holds: the perimeters (geometry
 sent once, shared by every phenomenon's layer), their counts and the grid cells; incidents
-appear only on a perimeter's map (:mod:`mmm.present.maps.perimeter`). Partners' small counts
-are suppressed before they reach the page. Interface text goes through ``translate`` (English
-source strings; the app passes Flask-Babel's ``gettext``); names and labels from the data are
-escaped. The page itself is built as in :mod:`mmm.present.maps.leaflet`.
+appear only on a perimeter's map (:mod:`mmm.present.maps.perimeter`). The counts arrive as
+figures already released for the reader (:mod:`mmm.access.release`): a partner's hidden ones
+never reach the page, and neither do phenomena it is not assigned. Interface text goes through
+``translate`` (English source strings; the app passes Flask-Babel's ``gettext``); names and
+labels from the data are escaped. The page itself is built as in :mod:`mmm.present.maps.leaflet`.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mmm.access.disclosure import label as suppressed_label
-from mmm.access.disclosure import suppress_matrix
+from mmm.access.disclosure import WITHHELD, Figure, change
 from mmm.crs import WORKING_CRS
 from mmm.present.maps.leaflet import Assets, JsLayer, add_script, base_map, web_geoms
 from mmm.present.maps.legend import count_breaks, count_legend
+from mmm.present.overview import FigureRow
 from mmm.present.style import Translate, untranslated
 
 
-def _below(thresholds: Mapping[str, int] | None, codes: list[str], k: int) -> str | None:
-    """The "<N" class of layer ``k`` (0: all phenomena, never suppressed as a whole)."""
-    if thresholds is None or k == 0:
+def _below(rows: list[FigureRow], k: int, _: Translate) -> str | None:
+    """The grey class of layer ``k``: which hidden figures it stands for ("<5", "×")."""
+    hidden = {f.text for row in rows if (f := row[k]) is not None and f.shade < 0}
+    if not hidden:
         return None
-    return suppressed_label(thresholds.get(codes[k - 1], 0))
+    texts = sorted(hidden - {WITHHELD}) + ([WITHHELD] if WITHHELD in hidden else [])
+    return _("hidden: %(what)s") % {"what": ", ".join(texts)}
 
 
-def _matrix(table: pd.DataFrame, names: list[str], codes: list[str]) -> np.ndarray:
-    """Counts as a perimeters × (all, *codes) integer matrix; "all" sums only ``codes``."""
-    if table.empty:
-        counts = np.zeros((len(names), len(codes)), dtype=np.int64)
-    else:
-        wide = table.pivot_table(
-            index="perimeter", columns="phenomenon", values="count", aggfunc="sum"
-        )
-        counts = wide.reindex(index=names, columns=codes).fillna(0).to_numpy(dtype=np.int64)
-    return np.column_stack([counts.sum(axis=1), counts]).astype(np.int64)
-
-
-def _change(now: int, before: int, _: Translate) -> tuple[str, str]:
-    """Text and CSS class of the change against the previous period (``-1``: suppressed)."""
-    if now < 0 or before < 0:
+def _change(now: Figure | None, before: Figure | None, _: Translate) -> tuple[str, str]:
+    """Text and CSS class of the change against the previous period ("–": not exact)."""
+    found = None if now is None or before is None else change(now, before)
+    if found is None:
         return "–", ""
-    if before == 0:
-        return (_("new"), "up") if now else ("–", "")
-    diff = now - before
-    if diff == 0:
+    if found.percent is None:
+        return (_("new"), "up") if found.difference else ("–", "")
+    if found.difference == 0:
         return "0 (0 %)", ""
-    return f"{diff:+d} ({100 * diff / before:+.0f} %)", "up" if diff > 0 else "down"
+    css = "up" if found.difference > 0 else "down"
+    return f"{found.difference:+d} ({found.percent:+.0f} %)", css
 
 
 def _popup(
     name: str,
     labels: list[str],
-    now: np.ndarray,
-    before: np.ndarray,
-    shown: np.ndarray,
+    now: FigureRow,
+    before: FigureRow,
     url: str | None,
     _: Translate,
 ) -> str:
-    """A perimeter's counts per phenomenon (first row: all) and their change; a link.
+    """A perimeter's figures per phenomenon (first row: all) and their change; a link.
 
-    ``shown`` is the text of each count (a number, or "<5" where suppressed).
+    Phenomena the reader is not assigned in this perimeter (``None``) are left out.
     """
     rows = []
     for i, label in enumerate(labels):
-        text, css = _change(int(now[i]), int(before[i]), _)
+        if now[i] is None:
+            continue
+        text, css = _change(now[i], before[i], _)
         rows.append(
             f'<tr class="{"all" if i == 0 else ""}"><td>{html.escape(label)}</td>'
-            f'<td class="num">{html.escape(str(shown[i]))}</td>'
+            f'<td class="num">{html.escape(str(now[i]))}</td>'
             f'<td class="num {css}">{html.escape(text)}</td></tr>'
         )
     head = "".join(
@@ -114,8 +106,8 @@ def zone_map(
     *,
     zone: BaseGeometry,
     perimeters: gpd.GeoDataFrame,
-    current: pd.DataFrame,
-    previous: pd.DataFrame,
+    current: list[FigureRow],
+    previous: list[FigureRow],
     grid: gpd.GeoDataFrame,
     phenomena: dict[str, str],
     selected: str | None,
@@ -125,7 +117,6 @@ def zone_map(
     presentation: bool = False,
     translate: Translate = untranslated,
     perimeter_url: Callable[[int], str] | None = None,
-    thresholds: Mapping[str, int] | None = None,
 ) -> folium.Map:
     """The zone map: perimeters as choropleths per phenomenon, the grid, popups and a legend.
 
@@ -145,8 +136,11 @@ def zone_map(
         ``name`` and polygons (EPSG:31370); with an ``id`` column, popups link to
         ``perimeter_url(id)``.
     current, previous
-        Counts from ``count_incidents(..., period="all")`` for the chosen months and for as
-        many months just before (columns ``perimeter``, ``phenomenon``, ``count``…).
+        One :data:`~mmm.present.overview.FigureRow` per row of ``perimeters`` (all phenomena,
+        then one per code of ``phenomena``), for the chosen months and for as many months just
+        before (:func:`mmm.present.overview.zone_overview`): the map only shows them, hidden
+        ones in grey, and a change only between two exact figures. ``None`` (a phenomenon the
+        reader is not assigned there) is left out of the popup and the layer.
     grid
         :func:`mmm.counting.grid.grid_counts` of the chosen months (a column per code); may be empty.
     phenomena
@@ -176,11 +170,6 @@ def zone_map(
     if perimeters.crs is not None and not WORKING_CRS.equals(perimeters.crs):
         perimeters = perimeters.to_crs(WORKING_CRS)
     names = [str(n) for n in perimeters["name"]]
-    now, before = _matrix(current, names, codes), _matrix(previous, names, codes)
-    text = now.astype(str)
-    if thresholds is not None:  # partners: small counts never reach the browser
-        now, text = suppress_matrix(now, codes, thresholds)
-        before, _unused = suppress_matrix(before, codes, thresholds)
     urls: list[str | None] = [None] * len(names)
     if perimeter_url is not None and "id" in perimeters:
         urls = [perimeter_url(int(pid)) for pid in perimeters["id"]]
@@ -191,9 +180,9 @@ def zone_map(
             "geometry": json.loads(shapes[i]),
             "properties": {
                 "name": html.escape(name),
-                "n": now[i].tolist(),
-                "t": text[i].tolist(),
-                "popup": _popup(name, labels, now[i], before[i], text[i], urls[i], _),
+                "n": [None if f is None else f.shade for f in current[i]],
+                "t": [None if f is None else f.text for f in current[i]],
+                "popup": _popup(name, labels, current[i], previous[i], urls[i], _),
             },
         }
         for i, name in enumerate(names)
@@ -201,12 +190,13 @@ def zone_map(
     cell_counts, rings = _grid_payload(grid, codes)
     layers = []
     for k, label in enumerate(labels):
-        (br, col), (gbr, gcol) = count_breaks(now[:, k]), count_breaks(cell_counts[:, k])
+        shades = np.array([f.shade for row in current if (f := row[k]) is not None], dtype=int)
+        (br, col), (gbr, gcol) = count_breaks(shades), count_breaks(cell_counts[:, k])
         title = _("%(phenomenon)s: incidents per perimeter") % {"phenomenon": label}
         gtitle = _("%(phenomenon)s: incidents per grid cell") % {"phenomenon": label}
         layers.append(
             {"name": html.escape(label), "br": br, "col": col, "gbr": gbr, "gcol": gcol,
-             "legend": count_legend(title, br, col, below=_below(thresholds, codes, k)),
+             "legend": count_legend(title, br, col, below=_below(current, k, _)),
              "glegend": count_legend(gtitle, gbr, gcol)}
         )  # fmt: skip
     shown = 0 if selected is None else 1 + codes.index(selected)

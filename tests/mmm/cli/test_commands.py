@@ -141,6 +141,7 @@ def test_demo_loads_once_and_writes_files(runner, tmp_path):
     assert sorted(p.name for p in (tmp_path / "files").iterdir()) == [
         "incidents.csv",
         "perimeters.gpkg",
+        "streets.gpkg",
         "zone.geojson",
     ]
 
@@ -148,18 +149,29 @@ def test_demo_loads_once_and_writes_files(runner, tmp_path):
 def test_user_add_reads_the_password_from_stdin(runner, tmp_path):
     url = f"sqlite:///{tmp_path / 'users.sqlite'}"
     result = runner.invoke(
-        cli, ["--store", url, "user", "add", "wijk1", "--role", "officer"], input="geheim123\n"
+        cli,
+        ["--store", url, "user", "add", "wijk1", "--role", "officer"],
+        input="geheim-voor-de-zone\n",
     )
     assert result.exit_code == 0, result.output
     assert "Added user 'wijk1' (officer)" in result.stdout
     from mmm.access.users import authenticate
     from mmm.store import open_store
 
-    assert authenticate(open_store(url), "wijk1", "geheim123").role == "officer"
+    assert authenticate(open_store(url), "wijk1", "geheim-voor-de-zone").role == "officer"
     short = runner.invoke(
         cli, ["--store", url, "user", "add", "x", "--role", "admin"], input="kort\n"
     )
-    assert short.exit_code == 1 and "at least 8" in short.stderr
+    assert short.exit_code == 1 and "at least 12" in short.stderr
+    named = runner.invoke(
+        cli, ["--store", url, "user", "add", "anna", "--role", "admin"], input="Anna-2024-zomer\n"
+    )
+    assert named.exit_code == 1 and "may not contain the user name" in named.stderr
+    common = runner.invoke(
+        cli, ["--store", url, "user", "add", "anna", "--role", "admin"], input="Wachtwoord2024\n"
+    )
+    assert common.exit_code == 1 and "too common" in common.stderr
+    assert len(common.stderr.strip().splitlines()) == 1  # one line, no traceback
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path, files):
@@ -204,9 +216,23 @@ def test_user_list_reset_password_deactivate_activate(runner, tmp_path):
         return runner.invoke(cli, ["--store", url, *args], input=input)
 
     assert "No users yet" in mmm("user", "list").stdout
-    assert mmm("user", "add", "baas", "--role", "admin", input="geheim123\n").exit_code == 0
-    assert mmm("user", "add", "wijk1", "--role", "officer", input="geheim123\n").exit_code == 0
-    partner = mmm("user", "add", "p1", "--role", "partner", "--partner", "Nergens", input="x" * 9)
+    assert (
+        mmm("user", "add", "baas", "--role", "admin", input="geheim-voor-de-zone\n").exit_code == 0
+    )
+    assert (
+        mmm("user", "add", "wijk1", "--role", "officer", input="geheim-voor-de-zone\n").exit_code
+        == 0
+    )
+    partner = mmm(
+        "user",
+        "add",
+        "p1",
+        "--role",
+        "partner",
+        "--partner",
+        "Nergens",
+        input="lang-genoeg-wachtwoord",
+    )
     assert partner.exit_code == 1 and "no partner organisation named 'Nergens'" in partner.stderr
     listed = mmm("user", "list")
     assert listed.exit_code == 0
@@ -218,9 +244,9 @@ def test_user_list_reset_password_deactivate_activate(runner, tmp_path):
     reset = mmm("user", "reset-password", "wijk1", input="nieuw-geheim\n")
     assert reset.exit_code == 0 and "New password set for 'wijk1'" in reset.stdout
     store = open_store(url)
-    assert authenticate(store, "wijk1", "geheim123") is None
+    assert authenticate(store, "wijk1", "geheim-voor-de-zone") is None
     assert authenticate(store, "wijk1", "nieuw-geheim") is not None
-    assert "at least 8" in mmm("user", "reset-password", "wijk1", input="kort\n").stderr
+    assert "at least 12" in mmm("user", "reset-password", "wijk1", input="kort\n").stderr
 
     assert "is now inactive" in mmm("user", "deactivate", "wijk1").stdout
     assert "is already inactive" in mmm("user", "deactivate", "wijk1").stdout

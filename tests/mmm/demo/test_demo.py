@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 import shapely
 
+from mmm.counting.segments import count_segments
 from mmm.demo import PHENOMENA, ZONE_NAME, Demo, build_demo, load_demo, write_demo_files
 from mmm.io.files import read_source
 from mmm.io.imports import IncidentColumns, import_incidents, import_perimeters, import_zone
+from mmm.io.streets import import_streets
 from mmm.store import Store
 
 
@@ -28,6 +30,7 @@ def test_same_seed_same_demo_other_seed_differs(demo: Demo) -> None:
     again = build_demo()
     pd.testing.assert_frame_equal(demo.incidents, again.incidents)
     pd.testing.assert_frame_equal(demo.perimeters, again.perimeters)
+    pd.testing.assert_frame_equal(demo.streets, again.streets)
     assert demo.zone.equals_exact(again.zone, tolerance=0)
     other = build_demo(seed=7)
     assert len(other.incidents) != len(demo.incidents) or not other.incidents.equals(demo.incidents)
@@ -85,6 +88,45 @@ def test_hotspots_are_real_and_seasons_show(demo: Demo) -> None:
     assert nuisance.isin([6, 7]).sum() > 1.5 * nuisance.isin([12, 1]).sum()
 
 
+def test_the_town_has_named_streets_inside_the_zone(demo: Demo) -> None:
+    streets = demo.streets
+    assert list(streets.columns) == ["segment_id", "name", "geometry"]
+    assert 1_500 <= len(streets) <= 3_000 and streets["segment_id"].is_unique
+    assert streets.crs.to_epsg() == 31370
+    assert set(streets.geom_type) <= {"LineString", "MultiLineString"}
+    assert streets.within(demo.zone.buffer(0.01)).all() and (streets.length >= 8).all()
+    names = set(streets["name"])
+    assert {"Stationsstraat", "Kerkstraat", "Molenstraat", "Markt", "Hoogstraat"} <= names
+    assert len(names) >= 100 and all(name.strip() == name != "" for name in names)
+    assert 80 <= streets.length.median() <= 200  # block faces of a town
+
+
+def test_incidents_lie_along_the_streets(demo: Demo) -> None:
+    inc = demo.incidents
+    lines = demo.streets.geometry.values
+    tree = shapely.STRtree(lines)
+    points = shapely.points(inc["x"].to_numpy(), inc["y"].to_numpy())
+    _, distance = tree.query_nearest(points, return_distance=True, all_matches=False)
+    by = pd.Series(distance, index=inc.index).groupby(inc["phenomenon"])
+    near = by.apply(lambda d: ((d >= 5.9) & (d <= 14.1)).mean())
+    assert near["burglary_dwelling"] > 0.7  # house fronts, 6–14 m beside the street
+    on_street = by.apply(lambda d: (d <= 3.01).mean())
+    assert on_street["traffic_injury"] > 0.8
+    square = shapely.box(*(np.array([200, 20, 500, 300]) + np.tile([172_000, 174_000], 2)))
+    nuisance = inc[inc["phenomenon"] == "public_nuisance"]
+    around = shapely.contains_xy(square, nuisance["x"].to_numpy(), nuisance["y"].to_numpy())
+    assert around.sum() > 500  # the market square's terraces
+
+
+def test_the_segment_counts_find_concentration(demo: Demo) -> None:
+    result = count_segments(demo.incidents, demo.streets, demo.perimeters)
+    zone = result.concentration.set_index("phenomenon").query("scope == 'zone'")
+    assert (zone["pct_segments_50"] < 15).all() and (zone["pct_segments_50"] > 1).all()
+    assert zone.loc["street_robbery", "pct_segments_50"] < 6  # Weisburd: 2.1–6.0 %
+    assert (zone["not_on_street"] < 0.3 * zone["incidents"]).all()
+    assert set(result.concentration["scope"]) == {"zone", *demo.perimeters["name"]}
+
+
 def test_load_demo_into_empty_store_then_again(demo: Demo, store: Store) -> None:
     first = load_demo(store)
     assert len(first.incidents.rejected) == 0 and len(first.perimeters.rejected) == 0
@@ -96,6 +138,7 @@ def test_load_demo_into_empty_store_then_again(demo: Demo, store: Store) -> None
     assert totals["incidents"] == len(demo.incidents)
     assert totals["perimeters"] == len(demo.perimeters)
     assert set(store.phenomena()["code"]) == set(PHENOMENA)
+    assert first.streets.imported == len(demo.streets) == store.street_count()
     june = store.incidents(start=date(2024, 6, 1), end=date(2024, 6, 30))
     expected = demo.incidents[demo.incidents["date"].str.startswith("2024-06")]
     assert sorted(june["source_id"]) == sorted(expected["id"])
@@ -105,12 +148,15 @@ def test_load_demo_into_empty_store_then_again(demo: Demo, store: Store) -> None
     assert second.incidents.imported == 0 and second.perimeters.imported == 0
     assert second.incidents.reasons() == {"duplicate id already stored": len(demo.incidents)}
     assert second.perimeters.reasons() == {"name already stored": len(demo.perimeters)}
+    assert second.streets.imported == store.street_count() == len(demo.streets)  # replaced
     assert store.totals()["incidents"] == len(demo.incidents)
 
 
 def test_written_files_read_back_and_import(demo: Demo, store: Store, tmp_path: Path) -> None:
     paths = write_demo_files(tmp_path / "demo")
-    assert {p.name for p in paths.values()} == {"incidents.csv", "perimeters.gpkg", "zone.geojson"}
+    assert {p.name for p in paths.values()} == {
+        "incidents.csv", "perimeters.gpkg", "streets.gpkg", "zone.geojson"
+    }  # fmt: skip
     incidents = read_source(paths["incidents"])
     assert incidents.is_table and len(incidents) == len(demo.incidents)
     assert list(incidents.frame.columns) == ["id", "phenomenon", "date", "x", "y"]
@@ -122,6 +168,9 @@ def test_written_files_read_back_and_import(demo: Demo, store: Store, tmp_path: 
 
     assert len(import_zone(store, paths["zone"]).rejected) == 0
     assert len(import_perimeters(store, paths["perimeters"]).rejected) == 0
+    streets = import_streets(store, paths["streets"])
+    assert len(streets.rejected) == 0 and streets.imported == len(demo.streets)
+    assert list(store.streets()["segment_id"]) == sorted(demo.streets["segment_id"].astype(str))
     report = import_incidents(
         store, paths["incidents"], crs="EPSG:31370", columns=IncidentColumns(id="id"), dry_run=True
     )

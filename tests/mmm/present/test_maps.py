@@ -17,10 +17,16 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from mmm.access.disclosure import Figure
+from mmm.access.release import Release
+from mmm.access.rules import EVERYTHING
+from mmm.counting.cells import count_cells
 from mmm.counting.count import count_incidents, covered_mask
 from mmm.counting.grid import grid_counts
+from mmm.counting.months import MonthRange
 from mmm.demo import build_demo
 from mmm.present import charts, maps
+from mmm.present.overview import zone_figures
 
 BASE = "/static/vendor"
 ASSETS = maps.Assets.under(BASE)
@@ -54,9 +60,11 @@ def demo() -> Zone:
 
 def _zone_page(demo: Zone, incidents: pd.DataFrame | None = None, **options) -> str:
     incidents = demo.incidents if incidents is None else incidents
-    count = count_incidents
-    current = count(incidents, demo.perimeters, period="all", start=FIRST, end=LAST)
-    previous = count(incidents, demo.perimeters, period="all", start=BEFORE, end="2024-12-31")
+    ids = [int(i) for i in demo.perimeters["id"]]
+    geometries = np.asarray(demo.perimeters.geometry.values, dtype=object)
+    shown = Release(count_cells(incidents, ids, geometries, list(LABELS)), EVERYTHING)
+    current = zone_figures(shown, ids, list(LABELS), MonthRange(FIRST[:7], LAST[:7]))
+    previous = zone_figures(shown, ids, list(LABELS), MonthRange(BEFORE[:7], "2024-12"))
     fmap = maps.zone_map(
         zone=demo.zone,
         perimeters=demo.perimeters,
@@ -161,7 +169,11 @@ def test_popups_list_counts_and_change_against_previous_period(demo: Zone, page:
         return int(rows["count"].sum())
 
     now, before = n(current), n(previous)
-    change = f"{now - before:+d} ({100 * (now - before) / before:+.0f} %)"
+    change = (
+        f"{now - before:+d} ({100 * (now - before) / before:+.0f} %)"
+        if now != before
+        else "0 (0 %)"
+    )
     row = re.search(
         r"<td>Drugs</td><td class=\"num\">(\d+)</td><td class=\"num \w*\">([^<]*)<",
         station["popup"],
@@ -177,14 +189,12 @@ def test_new_and_unchanged_in_popups() -> None:
         geometry=[box(172_000, 174_000, 172_100, 174_100), box(172_200, 174_000, 172_300, 174_100)],
         crs=31370,
     )
-    table = pd.DataFrame(
-        {
-            "perimeter": ["A <b>", "B", "B"],
-            "phenomenon": ["drugs", "drugs", "theft"],
-            "count": [5, 3, 2],
-        }
-    )
-    previous = table.assign(count=[0, 4, 2]).iloc[1:]
+
+    def row(*counts: int) -> tuple[Figure, ...]:
+        return tuple(Figure("exact", n) for n in (sum(counts), *counts))
+
+    table = [row(5, 0), row(3, 2)]
+    previous = [row(0, 0), row(4, 2)]
     fmap = maps.zone_map(
         zone=box(171_900, 173_900, 172_400, 174_200),
         perimeters=perimeters,
@@ -260,12 +270,36 @@ def test_timeseries_spec_is_local_and_complete(demo: Zone) -> None:
     spec = charts.timeseries_spec(wide, LABELS, translate=str.upper)
     text = json.dumps(spec)
     assert "$schema" not in spec and "http" not in text
-    assert sum(v["count"] for v in spec["data"]["values"]) == len(months)
+    (line,) = spec["layer"]  # nothing hidden: no marker layer
+    assert sum(v["count"] for v in line["data"]["values"]) == len(months)
     assert spec["usermeta"]["embedOptions"]["actions"]["editor"] is False
-    assert spec["encoding"]["x"]["title"] == "MONTH"
+    assert line["encoding"]["x"]["title"] == "MONTH"
     long = count_incidents(months, demo.perimeters, period="month")
     from_long = charts.timeseries_spec(long, LABELS)
-    assert sum(v["count"] for v in from_long["data"]["values"]) == long["count"].sum()
+    assert sum(v["count"] for v in from_long["layer"][0]["data"]["values"]) == long["count"].sum()
+
+
+def test_a_hidden_month_is_a_gap_with_a_marker_in_the_legend() -> None:
+    numbers = pd.DataFrame(
+        {"2024-10": [18.0, 3.0], "2024-11": [7.0, 12.0], "2024-12": [np.nan, 9.0]},
+        index=["drugs", "vandalism"],
+    )
+    shown = (
+        numbers.astype(object)
+        .where(numbers.notna(), "<5")
+        .map(lambda v: v if isinstance(v, str) else str(int(v)))
+    )
+    spec = charts.timeseries_spec(numbers, {"drugs": "Drugs", "vandalism": "Vandalism"},
+                                  shown=shown)  # fmt: skip
+    line, marks = spec["layer"]
+    values = {(v["phenomenon"], v["month"]): v["count"] for v in line["data"]["values"]}
+    assert values[("Drugs", "2024-12")] is None  # the line breaks there, it does not skip it
+    assert line["mark"]["invalid"] == "break-paths-filter-domains"
+    assert marks["data"]["values"] == [
+        {"month": "2024-12", "phenomenon": "Drugs", "shown": "<5",
+         "hidden": "not shown (small numbers)"}
+    ]  # fmt: skip
+    assert marks["encoding"]["shape"]["legend"] is not None  # explained in the legend
 
 
 def _vendor_module():
@@ -300,7 +334,7 @@ def test_names_are_never_evaluated_as_templates() -> None:
     perimeters = gpd.GeoDataFrame(
         {"id": [1], "name": ["X{{ 7*7 }}Y"]}, geometry=[box(100, 100, 400, 400)], crs=31370
     )
-    empty = pd.DataFrame(columns=["perimeter", "phenomenon", "period", "count"])
+    empty = [(Figure("exact", 0), Figure("exact", 0))]
     grid = gpd.GeoDataFrame({"cell": []}, geometry=[], crs=31370)
     fmap = maps.zone_map(
         zone=zone, perimeters=perimeters, current=empty, previous=empty, grid=grid,
