@@ -111,10 +111,10 @@ class Settings:
             "help": "'auto': the session cookie is Secure when the request came over HTTPS; 'on': always",
         },
     )
-    trusted_proxies: int = field(
+    proxy_hops: int = field(
         default=0,
         metadata={
-            "env": "MMM_TRUSTED_PROXIES",
+            "env": "MMM_PROXY_HOPS",
             "help": "Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed",
         },
     )

@@ -85,5 +85,5 @@ def test_the_systemd_unit_parses_and_runs_the_production_server(unit) -> None:
     settings = {f.metadata["env"] for f in fields(Settings)}
     environment = dict(pair.split("=", 1) for pair in shlex.split(service["Environment"]))
     assert set(environment) <= settings
-    assert environment["MMM_TRUSTED_PROXIES"] == "1"  # one nginx in front
+    assert environment["MMM_PROXY_HOPS"] == "1"  # one nginx in front
     assert service["ReadWritePaths"].startswith(service["WorkingDirectory"])

@@ -11,7 +11,7 @@
   say ``private`` themselves, :mod:`webmap.tiles`): pages, ``/api`` answers and downloads hold
   data that must not stay in a shared or browser cache.
 - The session cookie is ``Secure`` when the request came over HTTPS (``MMM_SECURE_COOKIES=auto``)
-  or always (``on``); behind a reverse proxy, ``MMM_TRUSTED_PROXIES`` says how many proxies'
+  or always (``on``); behind a reverse proxy, ``MMM_PROXY_HOPS`` says how many proxies'
   ``X-Forwarded-For``/``-Proto`` headers to believe (the address also keys the login limits).
 - ``mmm serve`` answers with ``Server: MMM Planner`` (:class:`RequestHandler`), not Werkzeug's
   name and version.
@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
     """
     settings = load_settings()
     app.config.setdefault("MMM_SECURE_COOKIES", settings.secure_cookies)
-    app.config.setdefault("MMM_TRUSTED_PROXIES", settings.trusted_proxies)
+    app.config.setdefault("MMM_PROXY_HOPS", settings.proxy_hops)
     app.config.setdefault("MMM_LOGIN_LIMIT_NAME", settings.login_limit_name)
     app.config.setdefault("MMM_LOGIN_LIMIT_ADDRESS", settings.login_limit_address)
     app.config.setdefault("MMM_LOGIN_LIMIT_STORAGE", settings.login_limit_storage)
@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
         raise ValueError(
             f"MMM_SECURE_COOKIES={app.config['MMM_SECURE_COOKIES']!r}: choose auto or on"
         )
-    proxies = int(app.config["MMM_TRUSTED_PROXIES"])
+    proxies = int(app.config["MMM_PROXY_HOPS"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.session_interface = SessionCookies()

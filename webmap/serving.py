@@ -6,7 +6,7 @@ thread per request, which says itself that it is not for production). Both answe
 ``Server: MMM Planner``.
 
 Behind a reverse proxy the app believes ``X-Forwarded-For``/``-Proto`` of as many proxies as
-``MMM_TRUSTED_PROXIES`` says (:mod:`webmap.security` wraps the app in Werkzeug's ``ProxyFix``).
+``MMM_PROXY_HOPS`` says (:mod:`webmap.security` wraps the app in Werkzeug's ``ProxyFix``).
 Waitress strips those headers before the app sees them unless told otherwise, so it is told to
 leave them exactly when the app trusts a proxy; with none trusted it still strips them.
 
@@ -40,7 +40,7 @@ def production_server(
 
     Call ``run()`` to serve; ``effective_port`` is the port it listens on.
     """
-    trusts_proxies = int(app.config.get("MMM_TRUSTED_PROXIES", 0)) > 0
+    trusts_proxies = int(app.config.get("MMM_PROXY_HOPS", 0)) > 0
     server: BaseWSGIServer = create_server(
         app,
         host=host,

@@ -11,17 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from mmm.access.vocabulary import PURPOSES
 from mmm.errors import MMMError
 from mmm.store import Store
-
-#: Why someone looks at incident-level data or exports (code → English label).
-PURPOSES: dict[str, str] = {
-    "analysis": "Crime analysis",
-    "operations": "Operational follow-up",
-    "meeting": "Preparing a partner meeting",
-    "evaluation": "Evaluation of an action plan (PDCA)",
-    "judicial": "Request of the public prosecutor",
-}
 
 
 def check_purpose(purpose: str | None) -> str:

@@ -18,12 +18,10 @@ from sqlalchemy import Connection, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mmm.access.passwords import check_password
+from mmm.access.vocabulary import LANGUAGES, ROLES
 from mmm.errors import MMMError, NotFound
 from mmm.store import Store, schema
 from mmm.store.base import now_iso
-
-ROLES = ("admin", "analyst", "officer", "partner", "dpo")
-LANGUAGES = ("nl", "fr", "de", "en")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mmm.access.vocabulary import PURPOSES as PURPOSE_LABELS
+
 if TYPE_CHECKING:  # imported when a command runs
     from mmm.io.imports import ImportReport
     from mmm.store import Progress, Store
@@ -26,11 +28,8 @@ if TYPE_CHECKING:  # imported when a command runs
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 """A ``YYYY-MM-DD`` option value (``--from``, ``--to``, ``--split``)."""
 
-LANGUAGES = ("nl", "fr", "de", "en")
-"""The interface languages, as :data:`mmm.access.users.LANGUAGES` (a test keeps them equal)."""
-
-PURPOSES = ("analysis", "operations", "meeting", "evaluation", "judicial")
-"""Why data leaves the store, as :data:`mmm.access.audit.PURPOSES` (a test keeps them equal)."""
+PURPOSES = tuple(PURPOSE_LABELS)
+"""Why data leaves the store: the codes of :data:`mmm.access.vocabulary.PURPOSES`."""
 
 
 def command_store(ctx: click.Context) -> Store:

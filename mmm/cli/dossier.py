@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from mmm.cli.common import LANGUAGES, PURPOSES, cli_actor, command_store
+from mmm.access.vocabulary import LANGUAGES
+from mmm.cli.common import PURPOSES, cli_actor, command_store
 from mmm.errors import NotFound
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from mmm.cli.common import LANGUAGES, cli_actor, command_store
+from mmm.access.vocabulary import LANGUAGES
+from mmm.cli.common import cli_actor, command_store
 
 
 @click.command("label")

@@ -12,7 +12,8 @@ import sys
 
 import click
 
-from mmm.cli.common import LANGUAGES, cli_actor, command_store
+from mmm.access.vocabulary import LANGUAGES, ROLES
+from mmm.cli.common import cli_actor, command_store
 
 
 @click.group("user")
@@ -22,9 +23,7 @@ def user_group() -> None:
 
 @user_group.command("add")
 @click.argument("name")
-@click.option(
-    "--role", required=True, type=click.Choice(["admin", "analyst", "officer", "partner"])
-)
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--partner", "partner", metavar="ORG", help="Organisation of a partner user.")
 @click.option("--language", default="nl", show_default=True, type=click.Choice(LANGUAGES))
 @click.pass_context

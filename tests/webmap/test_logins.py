@@ -109,7 +109,7 @@ def test_an_unknown_name_looks_like_a_wrong_password(strict: Flask, demo_store_u
 def test_the_address_comes_from_the_proxy_only_when_trusted(demo_store_url: str) -> None:
     forwarded = {"X-Forwarded-For": "192.0.2.9", "X-Forwarded-Proto": "https"}
     for proxies, address in ((0, "127.0.0.1"), (1, "192.0.2.9")):
-        client = make_app(demo_store_url, MMM_TRUSTED_PROXIES=proxies).test_client()
+        client = make_app(demo_store_url, MMM_PROXY_HOPS=proxies).test_client()
         response = client.post(
             "/login", data={"name": "analist", "password": DEMO_PASSWORD}, headers=forwarded
         )

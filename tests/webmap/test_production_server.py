@@ -1,7 +1,7 @@
 """``mmm serve`` for real: waitress serves ``/api`` and OGC API – Features to GDAL's OAPIF driver
 (the client QGIS builds on) and to OWSLib with an API token, under the token's user's rules, and
 refuses them without one. Also: the reverse proxy's ``X-Forwarded-For`` reaches the app through
-waitress exactly when ``MMM_TRUSTED_PROXIES`` says so, and ``--dev`` is Werkzeug's server.
+waitress exactly when ``MMM_PROXY_HOPS`` says so, and ``--dev`` is Werkzeug's server.
 
 The server runs as its own process (``mmm serve``), as deployed: pyogrio holds the GIL while
 GDAL reads, so a server thread in the test's process could not answer it.
@@ -169,7 +169,7 @@ def test_owslib_reads_the_collections_with_a_token(server, secrets, monkeypatch)
 def test_forwarded_for_passes_waitress_only_when_a_proxy_is_trusted(
     store_url, secrets, proxies
 ) -> None:
-    app = make_app(store_url, MMM_TRUSTED_PROXIES=proxies)
+    app = make_app(store_url, MMM_PROXY_HOPS=proxies)
     headers = {"Authorization": f"Bearer {secrets['analist']}", "X-Forwarded-For": "203.0.113.9"}
     with running(production_server(app, host="127.0.0.1", port=0, threads=2)) as url:
         answer = requests.get(f"{url}/api/perimeters/1", headers=headers, timeout=30)

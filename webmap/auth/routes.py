@@ -68,7 +68,7 @@ def language() -> Response:
 
 
 def _address() -> str:
-    """The client's address (the proxy's, unless ``MMM_TRUSTED_PROXIES`` says to look past it)."""
+    """The client's address (the proxy's, unless ``MMM_PROXY_HOPS`` says to look past it)."""
     return request.remote_addr or "unknown"
 
 

@@ -174,6 +174,26 @@ def test_user_add_reads_the_password_from_stdin(runner, tmp_path):
     assert len(common.stderr.strip().splitlines()) == 1  # one line, no traceback
 
 
+@pytest.mark.parametrize("role", ["admin", "analyst", "officer", "partner", "dpo"])
+def test_user_add_takes_every_role_the_app_has(runner, tmp_path, role):
+    from mmm.access.rules import RULES
+    from mmm.access.users import authenticate
+    from mmm.store import open_store
+
+    assert any(role in roles for roles in RULES.values())  # a role the rules know
+    url = f"sqlite:///{tmp_path / 'roles.sqlite'}"
+    extra = ["--partner", "OCMW"] if role == "partner" else []
+    if role == "partner":
+        runner.invoke(cli, ["--store", url, "partner", "add", "OCMW", "--type", "social_services"])
+    result = runner.invoke(
+        cli,
+        ["--store", url, "user", "add", "iemand", "--role", role, *extra],
+        input="een-lange-zin-als-wachtwoord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate(open_store(url), "iemand", "een-lange-zin-als-wachtwoord").role == role
+
+
 def test_progress_bar_on_a_terminal_only(tmp_path, files):
     """Under a pseudo-terminal a large import draws a bar; piped output stays clean."""
     import os

@@ -13,7 +13,7 @@ from mmm.demo import ZONE_NAME, add_demo_users, demo_store_refusal, is_demo_stor
 from mmm.errors import MMMError
 from mmm.store import BatchInfo, open_store
 from tests.helpers import ZONE
-from webmap.security import RequestHandler
+from webmap import serving
 
 
 def _zone(url: str, name: str, source: str) -> None:
@@ -69,13 +69,26 @@ def test_demo_users_only_in_a_demo_store(tmp_path: Path, sqlite_demo_url: str) -
 
 
 def test_serve_says_when_the_store_is_a_demo_store(runner, monkeypatch, tmp_path, sqlite_demo_url):
-    runs: list[dict[str, object]] = []
-    monkeypatch.setattr(Flask, "run", lambda self, **options: runs.append(options))
-    demo = runner.invoke(cli, ["--store", sqlite_demo_url, "serve"])
+    servers: list[dict[str, object]] = []
+
+    class Server:
+        def __init__(self, app: Flask, **options: object) -> None:
+            servers.append({"app": app, **options})
+
+        def run(self) -> None:
+            servers[-1]["ran"] = True
+
+    monkeypatch.setattr(serving, "production_server", Server)
+    monkeypatch.setattr(serving, "development_server", Server)
+    monkeypatch.setattr(Server, "serve_forever", Server.run, raising=False)
+    demo = runner.invoke(cli, ["--store", sqlite_demo_url, "serve", "--threads", "8"])
     assert demo.exit_code == 0, demo.output
     assert "This is a demo store" in demo.stdout and ZONE_NAME in demo.stdout
-    assert runs[0]["request_handler"] is RequestHandler  # Server: MMM Planner, not Werkzeug
+    assert "waitress, 8 threads" in demo.stdout
+    assert servers[0]["threads"] == 8 and servers[0]["ran"] is True
     real = f"sqlite:///{tmp_path / 'real.sqlite'}"
     _zone(real, "PZ Echtstad", "zone.geojson")
-    served = runner.invoke(cli, ["--store", real, "serve"])
+    served = runner.invoke(cli, ["--store", real, "serve", "--dev"])
     assert served.exit_code == 0 and "demo" not in served.stdout
+    assert "development server" in served.stdout and "threads" not in servers[1]
+    assert servers[1]["ran"] is True

@@ -13,9 +13,7 @@ import sys
 import click
 import pytest
 
-from mmm.access.audit import PURPOSES
-from mmm.access.users import LANGUAGES
-from mmm.cli import cli, common
+from mmm.cli import cli
 
 HEAVY = ("geopandas", "folium", "flask", "scipy", "shapely")
 
@@ -53,7 +51,3 @@ def test_help_loads_no_heavy_module(path: tuple[str, ...]) -> None:
     )
     result = json.loads(run.stdout.splitlines()[-1])
     assert result == {"code": 0, "loaded": []}, run.stderr
-
-
-def test_the_light_choices_are_the_cores() -> None:
-    assert (LANGUAGES, tuple(PURPOSES)) == (common.LANGUAGES, common.PURPOSES)
