@@ -18,8 +18,9 @@ def test_partner_sees_its_perimeters_with_suppressed_counts(page, live_url):
     layers = tab.inner_text(".leaflet-control-layers")
     assert "Drugs" in layers and "Intrafamiliaal geweld" not in layers
 
-    tab.select_option("select[name=phenomenon]", "street_robbery")
-    tab.select_option("select[name=from]", "2025-12")
+    tab.select_option("select[name=phenomenon]", "drugs")  # Stadspark: December 2024 below 5
+    tab.select_option("select[name=from]", "2024-12")
+    tab.select_option("select[name=to]", "2024-12")
     tab.click("form.controls button[type=submit]")
     tab.wait_for_selector(".leaflet-pane path.leaflet-interactive")
     assert "<5" in tab.inner_text(".leaflet-bottom.leaflet-right")  # the legend's hidden class

@@ -26,8 +26,9 @@ def test_every_route_but_login_and_static_needs_a_login(app: Flask, client):
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(_example_url(rule), method=method)
-            if rule.rule.startswith("/api/"):  # scripts get a status, not a redirect
+            if rule.rule.startswith(("/api/", "/ogc")):  # scripts get a status, not a redirect
                 assert response.status_code == 401, (rule.rule, method, response.status_code)
+                assert "Bearer" in response.headers.get("WWW-Authenticate", ""), rule.rule
                 continue
             assert response.status_code == 302, (rule.rule, method, response.status_code)
             assert response.headers["Location"].startswith("/login"), rule.rule

@@ -74,6 +74,7 @@ def test_language_is_remembered(store):
                 "view_perimeter",
                 "view_incidents",
                 "view_grid",
+                "view_zone_comparisons",
                 "view_assignments",
                 "view_hotspots",
                 "propose_perimeter",  # proposes perimeters; analysts make them active
@@ -90,7 +91,16 @@ def test_language_is_remembered(store):
             "partner",
             {"view_map", "view_perimeter", "view_assignments", "view_plans", "view_reports"},
         ),
-        ("dpo", {"view_map", "view_perimeter", "view_audit", "view_perimeter_history"}),
+        (
+            "dpo",
+            {
+                "view_map",
+                "view_perimeter",
+                "view_zone_comparisons",
+                "view_audit",
+                "view_perimeter_history",
+            },
+        ),
     ],
 )
 def test_access_rules_per_role(store, role, allowed):
