@@ -1,7 +1,9 @@
-"""The store itself: ``mmm status`` (what it holds) and ``mmm db …`` (schema upgrades, copies).
+"""The store itself: ``mmm status`` (what it holds) and ``mmm db …`` (upgrades, copies, backups).
 
 ``mmm db upgrade`` brings a store's schema to the newest revision; ``mmm db copy`` copies a
-store into an empty one (e.g. SQLite to PostGIS), verified by row counts and checksums.
+store into an empty one (e.g. SQLite to PostGIS), verified by row counts and checksums;
+``mmm db backup`` and ``mmm db restore`` (:mod:`mmm.store.backup`) save a store while the app
+runs and fill an empty one from that, verified by the same checksums.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -37,7 +40,7 @@ def status_cmd(ctx: click.Context) -> None:
 
 @click.group("db")
 def db() -> None:
-    """Schema upgrades and copies between stores."""
+    """Schema upgrades, copies between stores, backups and restores."""
 
 
 @db.command("upgrade")
@@ -82,6 +85,54 @@ def copy_cmd(source: str, target: str) -> None:
     click.echo(f"Copied {safe_url(source)} to {safe_url(target)} in {seconds:.1f} s")
     click.echo(f"  {'table':<20} {'rows':>12}  checksum (same on both sides)")
     for table in copied:
+        click.echo(f"  {table.table:<20} {table.rows:>12,}  {table.checksum}")
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup_cmd(ctx: click.Context, file: Path) -> None:
+    """Back the store up into FILE while the app runs (SQLite's online backup, pg_dump for
+    PostGIS), with FILE.checksums.json beside it."""
+    from mmm.store.backup import backup_store, checksums_path
+    from mmm.store.urls import safe_url
+
+    url = ctx.find_root().obj["store_url"]
+    start = time.perf_counter()
+    with _table_progress() as progress:
+        pages = (lambda done, total: progress("pages", done, total)) if progress else None
+        taken = backup_store(url, file, progress=pages)
+    seconds = time.perf_counter() - start
+    click.echo(
+        f"Backed up {safe_url(url)} (schema revision {taken.revision}) to {file} "
+        f"in {seconds:.1f} s; checksums in {checksums_path(file)}"
+    )
+    _print_tables(taken.tables)
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def restore_cmd(ctx: click.Context, file: Path) -> None:
+    """Restore the backup FILE into the store, which must be empty; every table is checked
+    against FILE.checksums.json (the checksums of mmm db copy)."""
+    from mmm.store.backup import restore_store
+    from mmm.store.urls import safe_url
+
+    url = ctx.find_root().obj["store_url"]
+    start = time.perf_counter()
+    taken, restored = restore_store(file, url)
+    seconds = time.perf_counter() - start
+    click.echo(
+        f"Restored {file} (taken {taken.taken_at}, schema revision {taken.revision}) into "
+        f"{safe_url(url)} in {seconds:.1f} s"
+    )
+    _print_tables(restored)
+
+
+def _print_tables(tables: list[Any]) -> None:
+    click.echo(f"  {'table':<20} {'rows':>12}  checksum (the same in the backup and the store)")
+    for table in tables:
         click.echo(f"  {table.table:<20} {table.rows:>12,}  {table.checksum}")
 
 

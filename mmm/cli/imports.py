@@ -33,7 +33,35 @@ def import_group() -> None:
 @click.option("--y", "ycol", metavar="COL", help="Column with the y (or latitude) coordinate.")
 @click.option("--crs", help="CRS of a file that declares none (CSV), e.g. EPSG:31370.")
 @click.option("--phenomenon", metavar="COL", help="Column with the phenomenon code.")
-@click.option("--date", "datecol", metavar="COL", help="Column with the date (and time).")
+@click.option(
+    "--date",
+    "datecol",
+    metavar="COL",
+    help="Column with the date (and time); for an incident known only within a window, its "
+    "start: counting by period uses it.",
+)
+@click.option(
+    "--date-to",
+    "datetocol",
+    metavar="COL",
+    help="Column with the end of the window an incident lies in (e.g. a burglary between "
+    "leaving and coming home); kept for the time analyses. A day without a time ends at "
+    "23:59:59.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="CSV source,phenomenon mapping the file's values (labels or offence codes; case and "
+    "accents ignored) to the zone's phenomena; rows of unmapped values are rejected.",
+)
+@click.option(
+    "--unmapped",
+    metavar="CODE",
+    help="File the rows of unmapped values under this phenomenon of the zone (e.g. other) "
+    "instead of rejecting them.",
+)
 @click.option("--id", "idcol", metavar="COL", help="Column with the incident id (e.g. PV number).")
 @click.option("--dry-run", is_flag=True, help="Validate and report; store nothing.")
 @click.option("--keep-outside", is_flag=True, help="Keep rows far outside the zone outline.")
@@ -49,33 +77,56 @@ def import_incidents_cmd(
     crs: str | None,
     phenomenon: str | None,
     datecol: str | None,
+    datetocol: str | None,
+    mapping: Path | None,
+    unmapped: str | None,
     idcol: str | None,
     dry_run: bool,
     keep_outside: bool,
     max_distance: float | None,
     rejects: Path | None,
 ) -> None:
-    """Import incidents from FILE; rejected rows go to a CSV with their reason."""
+    """Import incidents from FILE; rejected rows go to a CSV with their reason.
+
+    Every value of the phenomenon column must be one of the zone's phenomena (its code or a
+    label) or be mapped to one with --map; without --map, other values refuse the import and
+    a mapping file to fill in is written next to the rejects.
+    """
+    from mmm.errors import ImportRejected
+    from mmm.io.crosswalk import UnknownPhenomena, crosswalk, write_mapping_template
     from mmm.io.imports import IncidentColumns, import_incidents
 
     settings = ctx.find_root().obj["settings"]
+    store = command_store(ctx)
+    walk = crosswalk(store.phenomenon_table(), mapping=mapping, unmapped=unmapped)
+    rejects = rejects or default_rejects(file)
     click.echo(f"Reading {file} …", err=True)
     with progress_bar(_rough_rows(file), settings.progress_min_rows) as progress:
-        report = import_incidents(
-            command_store(ctx),
-            file,
-            layer=layer,
-            columns=IncidentColumns(xcol, ycol, phenomenon, datecol, idcol),
-            crs=crs,
-            keep_outside=keep_outside,
-            max_distance_m=max_distance
-            if max_distance is not None
-            else settings.outside_distance_m,
-            dry_run=dry_run,
-            actor=cli_actor(),
-            progress=progress,
-        )
-    print_import_report(report, rejects or default_rejects(file))
+        try:
+            report = import_incidents(
+                store,
+                file,
+                layer=layer,
+                columns=IncidentColumns(xcol, ycol, phenomenon, datecol, idcol, datetocol),
+                crs=crs,
+                keep_outside=keep_outside,
+                max_distance_m=max_distance
+                if max_distance is not None
+                else settings.outside_distance_m,
+                dry_run=dry_run,
+                actor=cli_actor(),
+                progress=progress,
+                crosswalk=walk,
+            )
+        except UnknownPhenomena as exc:
+            path = write_mapping_template(
+                exc.template, rejects.with_name(f"{file.stem}.mapping.csv")
+            )
+            raise ImportRejected(
+                f"{exc}. Nothing was imported. A mapping file to fill in: {path} (the phenomenon "
+                f"column; see mmm phenomenon list), then: mmm import incidents … --map {path}"
+            ) from None
+    print_import_report(report, rejects)
 
 
 @import_group.command("perimeters")

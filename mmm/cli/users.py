@@ -8,12 +8,10 @@ a refusal is one line naming the rule.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from mmm.access.vocabulary import LANGUAGES, ROLES
-from mmm.cli.common import cli_actor, command_store
+from mmm.cli.common import cli_actor, command_store, read_password
 
 
 @click.group("user")
@@ -34,7 +32,7 @@ def user_add_cmd(
     or read from stdin, never given as an argument."""
     from mmm.access.users import add_user
 
-    password = _read_password("Password")
+    password = read_password("Password")
     user = add_user(
         command_store(ctx),
         name,
@@ -74,7 +72,7 @@ def user_reset_password_cmd(ctx: click.Context, name: str) -> None:
 
     store = command_store(ctx)
     user = user_by_name(store, name)
-    reset_password(store, user.id, _read_password("New password"), actor=cli_actor())
+    reset_password(store, user.id, read_password("New password"), actor=cli_actor())
     click.echo(f"New password set for {user.name!r}")
 
 
@@ -102,10 +100,3 @@ def _set_user_active(ctx: click.Context, name: str, active: bool) -> None:
     after = set_active(store, before.id, active, actor=cli_actor())
     when = "already" if before.active == after.active else "now"
     click.echo(f"User {after.name!r} is {when} {'active' if after.active else 'inactive'}")
-
-
-def _read_password(prompt: str) -> str:
-    """A password from the terminal (asked twice, hidden) or the first line of stdin."""
-    if sys.stdin.isatty():
-        return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
-    return sys.stdin.readline().rstrip("\n")

@@ -19,6 +19,7 @@ from pyproj import CRS
 from mmm.crs import WORKING_CRS, missing_crs_error, parse_crs
 from mmm.errors import ImportRejected
 from mmm.io import validate as v
+from mmm.io.crosswalk import Crosswalk, resolve_phenomena
 from mmm.io.files import Source, read_source
 from mmm.io.writers import write_csv
 from mmm.store import BatchInfo, Progress, Store
@@ -62,6 +63,7 @@ class IncidentColumns:
     phenomenon: str | None = None
     date: str | None = None
     id: str | None = None
+    date_to: str | None = None  # the end of a window the incident lies in (no usual name)
 
 
 def import_incidents(
@@ -76,6 +78,7 @@ def import_incidents(
     dry_run: bool = False,
     actor: str = "cli",
     progress: Progress | None = None,
+    crosswalk: Crosswalk | None = None,
 ) -> ImportReport:
     """Import the incidents of a file (any GDAL format) into ``store``.
 
@@ -88,6 +91,9 @@ def import_incidents(
         rejecting them.
     dry_run
         Validate and report, store nothing.
+    crosswalk
+        How the file's values become the zone's phenomena (:mod:`mmm.io.crosswalk`);
+        ``None``: the values are stored as they are written (the caller's are codes).
     """
     source = read_source(path, layer=layer)
     return import_incident_source(
@@ -100,6 +106,7 @@ def import_incidents(
         dry_run=dry_run,
         actor=actor,
         progress=progress,
+        crosswalk=crosswalk,
     )
 
 
@@ -114,6 +121,7 @@ def import_incident_source(
     dry_run: bool = False,
     actor: str = "cli",
     progress: Progress | None = None,
+    crosswalk: Crosswalk | None = None,
 ) -> ImportReport:
     """Validate and store incidents already read (see :func:`import_incidents`)."""
     frame = source.frame
@@ -136,7 +144,15 @@ def import_incident_source(
     phenomena = frame[phen_col].astype("string").str.strip()
     reasons.flag(v.is_blank(frame[phen_col]), v.MISSING_PHENOMENON)
     reasons.flag(v.has_control(phenomena), v.CONTROL_IN_PHENOMENON)
+    if crosswalk is not None:
+        codes, phenomenon_notes = resolve_phenomena(phenomena, crosswalk, reasons)
+        phenomena = pd.Series(codes, dtype="string")
+        notes += phenomenon_notes
     occurred = v.parse_dates(frame[date_col], reasons)
+    ends = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[s]")
+    if columns.date_to is not None:
+        end_col = v.find_column(frame.columns, columns.date_to, (), "end date", "--date-to")
+        ends = v.parse_window_ends(frame[str(end_col)], occurred, reasons)
 
     zone = store.stored_zone()
     if zone is None:
@@ -169,6 +185,7 @@ def import_incident_source(
             "source_id": ids[ok],
             "phenomenon": phenomena.to_numpy(dtype=object)[ok],
             "occurred": occurred[ok],
+            "date_to": ends[ok],
             "x": x[ok],
             "y": y[ok],
         }

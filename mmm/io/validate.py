@@ -43,6 +43,10 @@ LONG_DESCRIPTION = f"description longer than {DESCRIPTION_CHARS:,} characters"
 CONTROL_IN_DESCRIPTION = "control character in the description"
 CONTROL_IN_PHENOMENON = "control character in the phenomenon"
 TOO_MANY_VERTICES = f"more than {MAX_VERTICES:,} vertices"
+UNPARSEABLE_END_DATE = "unparseable end date"
+END_WITHOUT_START = "end date without a start date"
+END_BEFORE_START = "end date before the start date"
+_DAY_END = np.timedelta64(86_399, "s")  # a day's last second
 
 #: Day-first formats of Belgian exports, tried after ISO 8601.
 _DAY_FIRST_FORMATS = (
@@ -187,11 +191,13 @@ def to_working_crs(
     return tx, ty
 
 
-def parse_dates(values: pd.Series, reasons: Reasons) -> np.ndarray:
+def parse_dates(
+    values: pd.Series, reasons: Reasons, *, reason: str = UNPARSEABLE_DATE
+) -> np.ndarray:
     """Dates (``datetime64[s]``, NaT = undated) from ISO 8601 or day-first Belgian formats.
 
     A blank cell is *undated*, not an error; a cell that is not blank and matches no format is
-    rejected as an unparseable date.
+    rejected with ``reason`` (an unparseable date).
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         return _naive(pd.Series(values)).to_numpy(dtype="datetime64[s]")
@@ -204,8 +210,25 @@ def parse_dates(values: pd.Series, reasons: Reasons) -> np.ndarray:
             break
         parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     result = parsed.to_numpy(dtype="datetime64[s]")
-    reasons.flag(np.isnat(result) & ~blank, UNPARSEABLE_DATE)
+    reasons.flag(np.isnat(result) & ~blank, reason)
     return result
+
+
+def parse_window_ends(values: pd.Series, start: np.ndarray, reasons: Reasons) -> np.ndarray:
+    """The ends of the windows incidents are known to lie in (``--date-to``; NaT: none).
+
+    An end written without a time is the end of that day (23:59:59): "between Friday and
+    Monday" includes Monday. Rejected: an end that is not a date, one without a start date, and
+    one before its start.
+    """
+    ends = parse_dates(values, reasons, reason=UNPARSEABLE_END_DATE)
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        day_only = ~values.astype("string").str.contains(":", regex=False).fillna(False)
+        ends = np.where(day_only.to_numpy(dtype=bool) & ~np.isnat(ends), ends + _DAY_END, ends)
+    given = ~np.isnat(ends)
+    reasons.flag(given & np.isnat(start), END_WITHOUT_START)
+    reasons.flag(given & ~np.isnat(start) & (ends < start), END_BEFORE_START)
+    return ends
 
 
 def _naive(stamps: pd.Series) -> pd.Series:

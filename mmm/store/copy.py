@@ -116,8 +116,8 @@ def _reset_sequence(conn: Connection, table: Table) -> None:
 
 
 def _verify(src: Connection, dst: Connection, table: Table) -> TableCopy:
-    rows_a, sum_a = _checksum(src, table)
-    rows_b, sum_b = _checksum(dst, table)
+    rows_a, sum_a = table_checksum(src, table)
+    rows_b, sum_b = table_checksum(dst, table)
     if (rows_a, sum_a) != (rows_b, sum_b):
         raise StoreError(
             f"table {table.name} differs after the copy (source {rows_a:,} rows, checksum "
@@ -126,7 +126,7 @@ def _verify(src: Connection, dst: Connection, table: Table) -> TableCopy:
     return TableCopy(table.name, rows_a, sum_a)
 
 
-def _checksum(conn: Connection, table: Table) -> tuple[int, str]:
+def table_checksum(conn: Connection, table: Table) -> tuple[int, str]:
     """Rows and an order-independent checksum of a table's values as the store reads them."""
     count, total = 0, 0
     for rows in _chunks(conn, table):
