@@ -33,6 +33,7 @@ from mmm.limits import DESCRIPTION_CHARS, NAME_CHARS, check_text
 from mmm.perimeters.geometry import (
     AreaLimits,
     GeometryRefused,
+    Remark,
     check_perimeter_geometry,
     from_geojson,
     hint_if_swapped,
@@ -47,6 +48,8 @@ from mmm.store.perimeter_rows import (
 
 #: Months of incidents counted right after a save (the latest months with data).
 COUNT_MONTHS = 12
+#: Two perimeters each covering this share of the other are the same place.
+SAME_PLACE = 0.95
 
 
 class FieldRefused(MMMError):
@@ -67,12 +70,44 @@ class Draft:
 
 @dataclass(frozen=True)
 class Overlap:
-    """Another perimeter (not archived) that shares area with the saved one."""
+    """Another perimeter (not archived) that shares area with the saved one (``area_m2``: the
+    other perimeter's whole area)."""
 
     id: int
     name: str
     status: str
     shared_m2: float
+    area_m2: float
+
+
+class CandidateOverlaps(MMMError):
+    """A hotspot candidate shares area with perimeters that exist already: adopting it would
+    make a second perimeter over the same streets, so the person is asked first.
+
+    ``overlaps`` are the other perimeters, most shared area first; ``area_m2`` is the
+    candidate's area; :attr:`duplicate` is the perimeter that is the same place (each covers
+    the other for at least :data:`SAME_PLACE` of its area), e.g. the candidate adopted before.
+    """
+
+    def __init__(self, name: str, area_m2: float, overlaps: tuple[Overlap, ...]) -> None:
+        names = ", ".join(f"{o.name!r} ({100 * o.shared_m2 / area_m2:.0f} %)" for o in overlaps)
+        super().__init__(f"{name!r} overlaps existing perimeters: {names}")
+        self.name = name
+        self.area_m2 = area_m2
+        self.overlaps = overlaps
+
+    @property
+    def duplicate(self) -> Overlap | None:
+        """The overlapping perimeter that is the same place as the candidate, if any."""
+        return next(
+            (
+                o
+                for o in self.overlaps
+                if o.shared_m2 >= SAME_PLACE * self.area_m2
+                and o.shared_m2 >= SAME_PLACE * o.area_m2
+            ),
+            None,
+        )
 
 
 @dataclass(frozen=True)
@@ -89,7 +124,7 @@ class SaveResult:
     """A saved version and what the person who saved it should see."""
 
     saved: PerimeterVersion
-    notes: tuple[str, ...]
+    notes: tuple[Remark, ...]
     overlaps: tuple[Overlap, ...]
     counts: Counts
 
@@ -150,7 +185,7 @@ def _start_date(value: Any) -> str | None:
 
 def check_geometry(
     store: Store, geometry: Any, limits: AreaLimits
-) -> tuple[BaseGeometry, tuple[str, ...]]:
+) -> tuple[BaseGeometry, tuple[Remark, ...]]:
     """The checked EPSG:31370 geometry of a GeoJSON geometry, and the notes about it.
 
     Raises
@@ -210,7 +245,7 @@ def edit(
     """
     current = latest(store, perimeter_id)
     _allow(user, draft.fields.status, current.fields.status)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Remark, ...] = ()
     if draft.geometry is None:
         geometry = current.geometry
     else:
@@ -295,7 +330,7 @@ def split(
         based_on=based_on,
         actor=actor(user),
     )
-    note = f"split off from {current.fields.name!r}"
+    note = Remark(f"split off from {current.fields.name!r}", "split_off", name=current.fields.name)
     return (
         _result(store, rest_saved, (), language),
         _result(store, new_saved, (note,), language),
@@ -309,16 +344,24 @@ def adopt(
     *,
     limits: AreaLimits,
     language: str = "nl",
+    despite_overlaps: bool = False,
 ) -> SaveResult:
     """Turn a hotspot candidate (name, description, EPSG:31370 polygon) into a proposed perimeter.
 
-    The candidate's name is kept when free, else ``"<name> (2)"``, ``"(3)"``…; its geometry
-    goes through the same checks as a drawn one.
+    Its geometry goes through the same checks as a drawn one. A candidate that shares area
+    with a perimeter that is not archived (one adopted before, or one drawn there) is refused
+    with :class:`CandidateOverlaps` unless ``despite_overlaps`` says the person saw them and
+    wants a perimeter of its own; only then is a taken name made free (``"<name> (2)"``…). The
+    same place as a perimeter (:attr:`CandidateOverlaps.duplicate`) is always refused: that
+    perimeter is the one to adjust.
 
     Raises
     ------
     AccessDenied, GeometryRefused
         As for :func:`create`.
+    CandidateOverlaps
+        When it overlaps other perimeters and ``despite_overlaps`` is not set, or it is the
+        same place as one of them; nothing is stored.
     """
     _allow(user, "proposed", None)
     base, description, geometry = candidate
@@ -326,14 +369,22 @@ def adopt(
     checked = check_perimeter_geometry(
         geometry, zone=None if zone is None else zone.geometry, limits=limits
     )
+    found = overlaps(store, 0, checked.geometry)
+    if found:
+        refusal = CandidateOverlaps(base, float(checked.geometry.area), found)
+        if not despite_overlaps or refusal.duplicate is not None:
+            raise refusal
     taken = store.perimeter_names()
     name, n = base, 2
     while name in taken:
         name, n = f"{base} ({n})", n + 1
     fields = PerimeterFields(name, description, "proposed", None)
-    notes = (*checked.notes, "adopted from a hotspot candidate")
+    notes = (*checked.notes, Remark("adopted from a hotspot candidate", "adopted"))
     saved = store.create_perimeter(
-        fields, checked.geometry, actor=actor(user), detail={"source": "hotspot candidate"}
+        fields,
+        checked.geometry,
+        actor=actor(user),
+        detail={"source": "hotspot candidate", **_detail(checked.notes)},
     )
     return _result(store, saved, notes, language)
 
@@ -359,10 +410,11 @@ def overlaps(store: Store, perimeter_id: int, geometry: BaseGeometry) -> tuple[O
     if others.empty:
         return ()
     shared = shapely.area(shapely.intersection(others.geometry.values, geometry))
+    whole = shapely.area(others.geometry.values)
     found = [
-        Overlap(int(pid), str(name), str(status), float(area))
-        for pid, name, status, area in zip(
-            others["id"], others["name"], others["status"], shared, strict=True
+        Overlap(int(pid), str(name), str(status), float(area), float(size))
+        for pid, name, status, area, size in zip(
+            others["id"], others["name"], others["status"], shared, whole, strict=True
         )
         if area > 0.5
     ]
@@ -398,12 +450,16 @@ def _allow(user: User, new_status: str, old_status: str | None) -> None:
         raise AccessDenied(refusal)
 
 
-def _detail(notes: tuple[str, ...]) -> dict[str, Any]:
-    return {"notes": list(notes)} if notes else {}
+def _detail(notes: tuple[Remark, ...]) -> dict[str, Any]:
+    """The audit detail of a save's notes: in English, and as codes a viewer can translate."""
+    if not notes:
+        return {}
+    codes = [{"code": n.code, "params": n.params} for n in notes]
+    return {"notes": [str(n) for n in notes], "note_codes": codes}
 
 
 def _result(
-    store: Store, saved: PerimeterVersion, notes: tuple[str, ...], language: str
+    store: Store, saved: PerimeterVersion, notes: tuple[Remark, ...], language: str
 ) -> SaveResult:
     return SaveResult(
         saved=saved,

@@ -17,6 +17,10 @@ a meeting must never be stored broken or silently changed. The rules, in order:
 6. Its area must lie between the configured bounds (``MMM_PERIMETER_MIN_AREA`` /
    ``MMM_PERIMETER_MAX_AREA``).
 
+Every refusal and note carries a ``code`` and its ``params`` on top of its English text (for the
+command line and the audit trail), so that the web app can say it in the reader's language
+(``webmap.vocabulary.geometry_message``).
+
 Exterior rings are stored counter-clockwise and holes clockwise (as RFC 7946 asks); either
 orientation is accepted. Everything here works in EPSG:31370 (metres) except
 :func:`from_geojson`, which reads RFC 7946 (EPSG:4326, longitude first).
@@ -61,16 +65,66 @@ class CheckedGeometry:
     """A geometry that passed: valid, 2-D, oriented, EPSG:31370; and what was done to it."""
 
     geometry: BaseGeometry
-    notes: tuple[str, ...]
+    notes: tuple[Remark, ...]
 
 
 class GeometryRefused(InvalidGeometry):
-    """A geometry that cannot be stored; ``point`` (EPSG:31370) is where the problem is."""
+    """A geometry that cannot be stored; ``point`` (EPSG:31370) is where the problem is.
 
-    def __init__(self, reason: str, point: tuple[float, float] | None = None) -> None:
+    ``reason`` is the English sentence; ``code`` and ``params`` say the same for a translation
+    (the codes: :data:`REFUSALS`).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        point: tuple[float, float] | None = None,
+        *,
+        code: str = "invalid",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.point = point
+        self.code = code
+        self.params = dict(params or {})
+
+
+class Remark(str):
+    """A note about a saved geometry: its English text, and a ``code`` with ``params`` so an
+    interface can say it in the reader's language (the codes: :data:`NOTES`). Being a ``str``,
+    it goes into the audit trail and the command's output as the English text."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, code: str, **params: Any) -> Remark:
+        remark = super().__new__(cls, text)
+        remark.code = code
+        remark.params = params
+        return remark
+
+
+#: The codes of :class:`GeometryRefused` (the web app has a sentence for each).
+REFUSALS = (
+    "no_geometry",
+    "unreadable",
+    "empty",
+    "not_numbers",
+    "not_lonlat",
+    "not_polygon",
+    "too_many_vertices",
+    "bow_tie",
+    "unrepairable",
+    "repair_changes_area",
+    "sliver",
+    "outside_zone",
+    "outside_zone_swapped",
+    "area_too_small",
+    "area_too_large",
+)
+#: The codes of :class:`Remark` made here.
+NOTES = ("z_dropped", "repeated_removed", "repaired", "no_zone", "partly_outside")
 
 
 @cache
@@ -109,21 +163,28 @@ def from_geojson(geometry: Any) -> BaseGeometry:
         When it is not a GeoJSON geometry, or a coordinate is not a longitude/latitude.
     """
     if not isinstance(geometry, dict) or "type" not in geometry:
-        raise GeometryRefused("the feature has no geometry: draw a polygon first")
+        raise GeometryRefused(
+            "the feature has no geometry: draw a polygon first", code="no_geometry"
+        )
     try:
         geom = shapely.geometry.shape(geometry)
     except Exception as exc:  # shapely raises several kinds for malformed coordinates
-        raise GeometryRefused(f"the geometry cannot be read as GeoJSON ({exc})") from None
+        raise GeometryRefused(
+            f"the geometry cannot be read as GeoJSON ({exc})", code="unreadable"
+        ) from None
     if geom.is_empty:
-        raise GeometryRefused("the geometry is empty: draw a polygon first")
+        raise GeometryRefused("the geometry is empty: draw a polygon first", code="empty")
     check_vertices(geom)
     xy = shapely.get_coordinates(geom)
     if not np.isfinite(xy).all():
-        raise GeometryRefused("the geometry has coordinates that are not numbers")
+        raise GeometryRefused(
+            "the geometry has coordinates that are not numbers", code="not_numbers"
+        )
     if (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
         raise GeometryRefused(
             "the coordinates are not longitude/latitude (EPSG:4326): GeoJSON wants "
-            "[longitude, latitude] in degrees"
+            "[longitude, latitude] in degrees",
+            code="not_lonlat",
         )
     return shapely.transform(geom, _project, include_z=bool(shapely.has_z(geom)))
 
@@ -177,28 +238,36 @@ def check_perimeter_geometry(
         With a reason a person can act on and, where it helps, the point to look at.
     """
     if geom is None or geom.is_empty:
-        raise GeometryRefused("the geometry is empty: draw a polygon first")
+        raise GeometryRefused("the geometry is empty: draw a polygon first", code="empty")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise GeometryRefused(
-            f"a perimeter must be a polygon or a multipolygon, not a {geom.geom_type}"
+            f"a perimeter must be a polygon or a multipolygon, not a {geom.geom_type}",
+            code="not_polygon",
+            params={"kind": geom.geom_type},
         )
     check_vertices(geom)
-    notes: list[str] = []
+    notes: list[Remark] = []
     if shapely.has_z(geom):
         geom = shapely.force_2d(geom)
-        notes.append("height (z) coordinates were dropped: perimeters are flat")
+        notes.append(
+            Remark("height (z) coordinates were dropped: perimeters are flat", "z_dropped")
+        )
     if not np.isfinite(shapely.get_coordinates(geom)).all():
-        raise GeometryRefused("the geometry has coordinates that are not numbers")
+        raise GeometryRefused(
+            "the geometry has coordinates that are not numbers", code="not_numbers"
+        )
     fewer = shapely.remove_repeated_points(geom)
     removed = int(shapely.get_num_coordinates(geom) - shapely.get_num_coordinates(fewer))
     if removed:
         geom = fewer
-        notes.append(f"{removed} repeated {'vertex' if removed == 1 else 'vertices'} removed")
+        text = f"{removed} repeated {'vertex' if removed == 1 else 'vertices'} removed"
+        notes.append(Remark(text, "repeated_removed", n=removed))
     crossing = first_crossing(geom)
     if crossing is not None:
         raise GeometryRefused(
             "the outline crosses itself (a bow-tie): move a vertex so that no two edges cross",
             crossing,
+            code="bow_tie",
         )
     if not geom.is_valid:
         geom, note = _repair(geom)
@@ -222,7 +291,9 @@ def check_vertices(geom: BaseGeometry) -> None:
     if count > MAX_VERTICES:
         raise GeometryRefused(
             f"it has {count:,} vertices, more than the {MAX_VERTICES:,} a perimeter may have: "
-            "simplify the outline"
+            "simplify the outline",
+            code="too_many_vertices",
+            params={"count": count, "limit": MAX_VERTICES},
         )
 
 
@@ -251,7 +322,7 @@ def first_crossing(geom: BaseGeometry) -> tuple[float, float] | None:
     return None
 
 
-def _repair(geom: BaseGeometry) -> tuple[BaseGeometry, str]:
+def _repair(geom: BaseGeometry) -> tuple[BaseGeometry, Remark]:
     """``make_valid`` when it keeps the area within 1 %; else :class:`GeometryRefused`."""
     reason = shapely.is_valid_reason(geom)
     where = _location(reason)
@@ -259,16 +330,24 @@ def _repair(geom: BaseGeometry) -> tuple[BaseGeometry, str]:
     fixed = polygonal_part(shapely.make_valid(geom))
     before = abs(geom.area)
     if fixed is None or before <= 0:
-        raise GeometryRefused(f"the geometry is invalid ({what}) and cannot be repaired", where)
+        raise GeometryRefused(
+            f"the geometry is invalid ({what}) and cannot be repaired",
+            where,
+            code="unrepairable",
+            params={"what": what},
+        )
     change = abs(fixed.area - before) / before
     if change >= MAX_REPAIR_CHANGE:
         raise GeometryRefused(
             f"the geometry is invalid ({what}) and repairing it would change the area by "
             f"{100 * change:.1f} % (1 % at most): redraw it around the marked point",
             where,
+            code="repair_changes_area",
+            params={"what": what, "pct": 100 * change},
         )
     at = f" at {where[0]:.1f}, {where[1]:.1f}" if where else ""
-    return fixed, f"repaired: {what}{at}; the area changed by {100 * change:.2f} %"
+    text = f"repaired: {what}{at}; the area changed by {100 * change:.2f} %"
+    return fixed, Remark(text, "repaired", what=what, at=where, pct=100 * change)
 
 
 def _location(reason: str) -> tuple[float, float] | None:
@@ -286,12 +365,15 @@ def _check_slivers(geom: BaseGeometry) -> None:
                 f"{which} is a sliver, narrower than {SLIVER_WIDTH_M:g} m everywhere "
                 f"({part.area:,.1f} m²): remove it or draw it wider",
                 (centre.x, centre.y),
-            )
+                code="sliver",
+                params={"part": i, "parts": len(parts), "width": SLIVER_WIDTH_M,
+                        "area": part.area},
+            )  # fmt: skip
 
 
-def _check_zone(geom: BaseGeometry, zone: BaseGeometry | None) -> list[str]:
+def _check_zone(geom: BaseGeometry, zone: BaseGeometry | None) -> list[Remark]:
     if zone is None:
-        return ["no zone outline is stored: not checked against the zone"]
+        return [Remark("no zone outline is stored: not checked against the zone", "no_zone")]
     if not geom.intersects(zone):
         km = geom.distance(zone) / 1000
         centre = geom.representative_point()
@@ -299,10 +381,13 @@ def _check_zone(geom: BaseGeometry, zone: BaseGeometry | None) -> list[str]:
             f"it lies {km:,.1f} km outside the zone: a perimeter must lie inside the zone or "
             "touch it",
             (centre.x, centre.y),
+            code="outside_zone",
+            params={"km": km},
         )
     outside = shapely.difference(geom, zone).area / geom.area
     if outside >= 0.005:
-        return [f"{100 * outside:.0f} % of it lies outside the zone"]
+        text = f"{100 * outside:.0f} % of it lies outside the zone"
+        return [Remark(text, "partly_outside", pct=100 * outside)]
     return []
 
 
@@ -311,12 +396,16 @@ def _check_area(geom: BaseGeometry, limits: AreaLimits) -> None:
     if area < limits.min_m2:
         raise GeometryRefused(
             f"its area, {area:,.0f} m², is below the minimum of {limits.min_m2:,.0f} m² "
-            "(MMM_PERIMETER_MIN_AREA)"
+            "(MMM_PERIMETER_MIN_AREA)",
+            code="area_too_small",
+            params={"area": area, "min": limits.min_m2},
         )
     if area > limits.max_m2:
         raise GeometryRefused(
             f"its area, {area / 1e6:,.2f} km², is above the maximum of "
-            f"{limits.max_m2 / 1e6:,.2f} km² (MMM_PERIMETER_MAX_AREA)"
+            f"{limits.max_m2 / 1e6:,.2f} km² (MMM_PERIMETER_MAX_AREA)",
+            code="area_too_large",
+            params={"km2": area / 1e6, "max": limits.max_m2 / 1e6},
         )
 
 
@@ -324,7 +413,7 @@ def hint_if_swapped(
     error: GeometryRefused, geometry: Any, zone: BaseGeometry | None
 ) -> GeometryRefused:
     """``error`` with a hint when the geometry, read with lon/lat exchanged, meets the zone."""
-    if zone is None or "outside the zone" not in error.reason:
+    if zone is None or error.code != "outside_zone":
         return error
     flipped = swapped(geometry)
     if flipped is None or not flipped.intersects(zone):
@@ -332,6 +421,8 @@ def hint_if_swapped(
     return GeometryRefused(
         f"{error.reason}; longitude and latitude seem swapped: GeoJSON wants [longitude, latitude]",
         error.point,
+        code="outside_zone_swapped",
+        params=error.params,
     )
 
 

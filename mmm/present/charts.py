@@ -122,7 +122,12 @@ def hidden_layer(
     color: dict[str, Any],
     translate: Translate = untranslated,
 ) -> dict[str, Any]:
-    """A layer of markers on the x axis for months whose count is not shown, with a legend."""
+    """Markers on the x axis for months whose count is not shown, each with its text.
+
+    A month a partner may not see is not left out of the chart: its line breaks there, and a
+    triangle on the axis carries what the table says (``"<5"``, ``"×"``) written above it, in
+    the phenomenon's colour, explained in the legend and the tooltip.
+    """
     _ = translate
     what = _("not shown (small numbers)")
     tooltip = [{"field": "month", "title": _("Month"),
@@ -132,16 +137,21 @@ def hidden_layer(
     # fmt: off
     return {
         "data": {"values": [{**m, "hidden": what} for m in marks]},
-        "mark": {"type": "point", "shape": "triangle-up", "filled": True, "size": 70,
-                 "yOffset": -6},
         "encoding": {
             "x": {**x, "title": None},
             "y": {"value": {"expr": "height"}},
             "color": color,
-            "shape": {"field": "hidden", "type": "nominal", "title": None,
-                      "scale": {"range": ["triangle-up"]},
-                      "legend": {"orient": "bottom", "symbolFillColor": "#777"}},
             "tooltip": tooltip,
         },
+        "layer": [
+            {"mark": {"type": "point", "shape": "triangle-up", "filled": True, "size": 70,
+                      "yOffset": -6},
+             "encoding": {"shape": {"field": "hidden", "type": "nominal", "title": None,
+                                    "scale": {"range": ["triangle-up"]},
+                                    "legend": {"orient": "bottom", "symbolFillColor": "#777"}}}},
+            {"mark": {"type": "text", "baseline": "bottom", "yOffset": -14, "fontSize": 11,
+                      "fontWeight": "bold"},
+             "encoding": {"text": {"field": "shown", "type": "nominal"}}},
+        ],
     }
     # fmt: on

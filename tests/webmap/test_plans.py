@@ -60,7 +60,7 @@ def test_officer_records_actions_but_not_plans(login, demo_store_url):
     station = _plan_ids(demo_store_url)["Stationsbuurt"]
     officer = login("officer")
     page = officer.get(f"/plans/{station}").get_data(as_text=True)
-    assert "Actie toevoegen" in page and "Doel toevoegen" not in page
+    assert "Actie toevoegen" in page and "Streefwaarde toevoegen" not in page
     data = {"title": "Buurtwandeling met bewoners", "approach": "communication",
             "owner": "Politiezone Demostad", "starts_on": "2025-09-01",
             "ends_on": "2025-09-30", "status": "planned"}  # fmt: skip

@@ -5,11 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-RESPONSIBILITY_NAMES = {
-    "lead": _l("lead"),
-    "contributes": _l("contributes"),
-    "informed": _l("informed"),
-}
+from webmap.vocabulary import RESPONSIBILITY_NAMES
 
 
 class PartnerForm(FlaskForm):
@@ -23,7 +19,7 @@ class AssignForm(FlaskForm):
     partner = SelectField(_l("Partner"))
     perimeter = SelectField(_l("Perimeter"))
     phenomenon = SelectField(_l("Phenomenon"))
-    responsibility = SelectField(_l("Responsibility"), choices=list(RESPONSIBILITY_NAMES))
+    responsibility = SelectField(_l("Responsibility"), choices=list(RESPONSIBILITY_NAMES.items()))
     description = StringField(_l("Their part"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Assign"))
 

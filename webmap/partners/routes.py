@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
-from mmm.access.labels import phenomenon_labels
+from mmm.access.labels import label_columns, perimeter_words, phenomenon_labels, phenomenon_words
 from mmm.access.partners import (
     add_partner,
     assign,
@@ -25,6 +25,7 @@ from mmm.io.writers import csv_bytes
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, submit
 from webmap.partners.forms import RESPONSIBILITY_NAMES, AssignForm, PartnerForm, UnassignForm
+from webmap.vocabulary import PARTNER_TYPE_NAMES, in_every_language, partner_type_choices
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
@@ -70,7 +71,7 @@ def index() -> str:
 def _forms(names: list[str], phenomena: dict[str, str]) -> dict[str, object]:
     store = get_store()
     partner_form, assign_form = PartnerForm(), AssignForm()
-    partner_form.type.choices = partner_types(store)
+    partner_form.type.choices = partner_type_choices(partner_types(store))
     assign_form.partner.choices = list(partners(store)["name"])
     assign_form.perimeter.choices = names
     assign_form.phenomenon.choices = list(phenomena.items())
@@ -82,7 +83,14 @@ def csv() -> Response:
     if not access.can(current_user.user, "view_assignments"):
         abort(403)
     table, _names, _phen = _visible()
-    data = csv_bytes(table[CSV_COLUMNS])
+    store = get_store()
+    words = {
+        "perimeter": perimeter_words(store),
+        "phenomenon": phenomenon_words(store),
+        "partner_type": in_every_language(PARTNER_TYPE_NAMES),
+        "responsibility": in_every_language(RESPONSIBILITY_NAMES),
+    }
+    data = csv_bytes(label_columns(table[CSV_COLUMNS], words))
     return send_file(
         io.BytesIO(data), mimetype="text/csv", as_attachment=True, download_name="wie-doet-wat.csv"
     )
@@ -93,7 +101,7 @@ def add() -> Response:
     if not access.can(current_user.user, "manage_partners"):
         abort(403)
     form = PartnerForm()
-    form.type.choices = partner_types(get_store())
+    form.type.choices = partner_type_choices(partner_types(get_store()))
     submit(
         form,
         lambda: add_partner(

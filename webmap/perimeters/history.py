@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from mmm.perimeters.geometry import area_change_pct
-from mmm.store.perimeter_rows import PerimeterVersion, display_actor, display_time
+from mmm.store.perimeter_rows import PerimeterVersion, display_actor
+from webmap.vocabulary import local_time
 
 
 def history_rows(versions: list[PerimeterVersion]) -> list[dict[str, object]]:
@@ -17,7 +18,7 @@ def history_rows(versions: list[PerimeterVersion]) -> list[dict[str, object]]:
             {
                 "version": v.version,
                 "who": display_actor(v.actor),
-                "when": display_time(v.at),
+                "when": local_time(v.at),
                 "name": v.fields.name,
                 "status": v.fields.status,
                 "start_date": v.fields.start_date,

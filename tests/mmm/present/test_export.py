@@ -10,6 +10,8 @@ import pyogrio
 import pytest
 from shapely.geometry import box
 
+from mmm.access.labels import set_label
+from mmm.access.vocabulary import LANGUAGES
 from mmm.io.imports import IncidentColumns, import_incidents, import_perimeters
 from mmm.present.export import ExportOptions, export
 from tests.helpers import write_csv
@@ -83,3 +85,32 @@ def test_every_export_is_audited_and_bad_names_are_refused(loaded, tmp_path):
         export(loaded, "incidents", tmp_path / "i.xlsx")
     with pytest.raises(ValueError, match="unknown export"):
         export(loaded, "secrets", tmp_path / "i.csv")
+
+
+def test_label_columns_per_language_come_after_the_columns_of_the_contract(loaded, tmp_path):
+    set_label(loaded, "phenomenon", "drugs", "fr", "Stupéfiants")
+    export(loaded, "counts", tmp_path / "c.csv", options=ExportOptions(period="all"))
+    table = pd.read_csv(tmp_path / "c.csv")
+    contract = ["perimeter", "phenomenon", "period", "count", "area_km2", "per_km2"]
+    labels = [f"{c}_label_{lang}" for c in ("perimeter", "phenomenon") for lang in LANGUAGES]
+    assert list(table.columns) == contract + labels
+    drugs = table[table["phenomenon"] == "drugs"].iloc[0]
+    assert (drugs["phenomenon_label_fr"], drugs["phenomenon_label_nl"]) == ("Stupéfiants", "drugs")
+    words = {"status": {"nl": {"active": "actief"}, "fr": {"active": "actif"}}}
+    export(loaded, "perimeters", tmp_path / "p.csv", words=words)
+    perimeters = pd.read_csv(tmp_path / "p.csv")
+    assert list(perimeters.columns[:3]) == ["id", "name", "description"]
+    assert perimeters.columns[-1] == "wkt"
+    row = perimeters.iloc[0]
+    assert (row["status_label_nl"], row["status_label_fr"]) == ("actief", "actif")
+    assert row["status_label_de"] == "active"  # no word given: the code is its own label
+    assert row["name_label_de"] == row["name"]
+
+
+def test_counts_as_map_carry_a_legend_of_their_keys_per_language(loaded, tmp_path):
+    set_label(loaded, "phenomenon", "burglary_dwelling", "nl", "Woninginbraak")
+    export(loaded, "counts", tmp_path / "c.geojson")
+    props = json.loads((tmp_path / "c.geojson").read_text())["features"][0]["properties"]
+    assert "burglary_dwelling: Woninginbraak" in props["phenomena_nl"]
+    assert "burglary_dwelling: burglary_dwelling" in props["phenomena_fr"]
+    assert {"drugs", "vandalism", "total"} <= set(props)  # the keys stay the codes

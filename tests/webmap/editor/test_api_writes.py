@@ -79,7 +79,8 @@ def test_bow_tie_gets_422_with_the_crossing_point(login):
     response = login("analyst").post("/api/perimeters", json=body)
     assert response.status_code == 422
     refusal = response.get_json()
-    assert "crosses itself" in refusal["reason"]
+    assert refusal["code"] == "bow_tie"  # the reason in the user's language (Dutch here)
+    assert refusal["reason"].startswith("De omtrek kruist zichzelf")
     lon, lat = refusal["point"]
     assert lon == pytest.approx((web[0][0] + web[2][0]) / 2, abs=2e-5)
     assert lat == pytest.approx((web[0][1] + web[2][1]) / 2, abs=2e-5)
@@ -92,8 +93,8 @@ def test_bow_tie_gets_422_with_the_crossing_point(login):
         (feature(""), "give the perimeter a name"),
         (feature("X", status="approved"), "status must be one of"),
         (feature("X", start_date="1/3/2025"), "start_date must be a date"),
-        (feature("Klein", box(X0, Y0, X0 + 5, Y0 + 5)), "below the minimum"),
-        (feature("Ver", box(X0 + 30_000, Y0, X0 + 30_100, Y0 + 100)), "outside the zone"),
+        (feature("Klein", box(X0, Y0, X0 + 5, Y0 + 5)), "kleiner dan het minimum van 100 m²"),
+        (feature("Ver", box(X0 + 30_000, Y0, X0 + 30_100, Y0 + 100)), "km buiten de zone"),
     ],
 )
 def test_refused_properties_and_geometries_get_422_with_a_reason(login, body, reason):
@@ -106,7 +107,8 @@ def test_swapped_coordinates_get_422_naming_the_swap(login):
     body["geometry"]["coordinates"] = [[c[::-1] for c in body["geometry"]["coordinates"][0]]]
     response = login("analyst").post("/api/perimeters", json=body)
     assert response.status_code == 422
-    assert "longitude and latitude seem swapped" in response.get_json()["reason"]
+    assert response.get_json()["code"] == "outside_zone_swapped"
+    assert "lengte- en breedtegraad lijken omgewisseld" in response.get_json()["reason"]
 
 
 def test_put_without_version_duplicate_name_and_unknown_id(login):
@@ -187,7 +189,7 @@ def test_every_write_is_audited(login, editor_store_url):
     assert list(mine["action"]) == ["create", "archive"]
     assert set(mine["actor"]) == {"web:analist"}
     page = login("admin").get("/audit/?action=archive").get_data(as_text=True)
-    assert "archive" in page and f"perimeter {pid}" in page
+    assert "gearchiveerd" in page and f'<a href="/perimeters/{pid}">Geaudit</a>' in page
     # the zone map leaves an archived perimeter out; its own page stays
     assert "Geaudit" not in client.get("/map").get_data(as_text=True)
     assert client.get(f"/perimeters/{pid}").status_code == 200

@@ -177,30 +177,59 @@ def test_upload_refusals_and_roles(login):
         assert login(role).get("/perimeters/upload").status_code == 403
 
 
-@pytest.mark.parametrize("role", ["analyst", "officer"])
-def test_adopting_a_hotspot_candidate_makes_a_proposed_perimeter(login, editor_store_url, role):
+@pytest.mark.parametrize(
+    ("role", "candidate"), [("analyst", "Kandidaat 1"), ("officer", "Kandidaat 3")]
+)
+def test_adopting_a_hotspot_candidate_makes_a_proposed_perimeter(
+    login, editor_store_url, role, candidate
+):
     client = login(role)
     query = "from=2025-01&to=2025-12"
     page = client.get(f"/hotspots?{query}").get_data(as_text=True)
     assert 'id="adopt-0"' in page  # the table's form
     assert 'form=\\"adopt-0\\"' in page  # the popup's button (inside the map's JSON)
-    response = client.post(f"/hotspots/adopt?{query}", data={"candidate": "Kandidaat 1"})
+    assert "mmm import perimeters" not in page  # the page adopts; no command to run
+    before = len(open_store(editor_store_url).perimeters())
+    # the demo's perimeters lie on its hotspots: the overlap is said, linked, nothing stored yet
+    asked = client.post(f"/hotspots/adopt?{query}", data={"candidate": candidate})
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and f"{candidate} overlapt met bestaande perimeters" in text
+    assert re.search(r'<td><a href="/perimeters/\d+">[^<]+</a></td>', text)
+    assert 'name="despite" value="1"' in text  # not the same place: may be adopted anyway
+    assert len(open_store(editor_store_url).perimeters()) == before
+    response = client.post(
+        f"/hotspots/adopt?{query}", data={"candidate": candidate, "despite": "1"}
+    )
     assert response.status_code == 302 and re.search(r"/perimeters/\d+/edit$", response.location)
     pid = int(response.location.split("/")[-2])
     saved = open_store(editor_store_url).perimeter_history(pid)
-    assert saved[0].fields.status == "proposed" and saved[0].fields.name.startswith("Kandidaat 1")
+    assert saved[0].fields.status == "proposed" and saved[0].fields.name == candidate
     assert saved[0].actor == f"web:{'analist' if role == 'analyst' else 'wijkinspecteur'}"
+    description = saved[0].fields.description  # in the adopter's words, no codes
+    assert description.startswith("Meervoudige hotspot (") and "_" not in description
     missing = client.post(f"/hotspots/adopt?{query}", data={"candidate": "Kandidaat 999"})
     assert missing.status_code == 404
 
 
-def test_adopting_twice_keeps_both_under_distinct_names(login, editor_store_url):
+def test_adopting_the_same_candidate_again_links_the_first_and_makes_no_copy(
+    login, editor_store_url
+):
     client = login("admin")
     query = "from=2025-01&to=2025-12"
-    for _ in range(2):
-        client.post(f"/hotspots/adopt?{query}", data={"candidate": "Kandidaat 2"})
-    names = set(open_store(editor_store_url).perimeters()["name"])
-    assert {"Kandidaat 2", "Kandidaat 2 (2)"} <= names
+    first = client.post(
+        f"/hotspots/adopt?{query}", data={"candidate": "Kandidaat 2", "despite": "1"}
+    )
+    assert first.status_code == 302
+    pid = int(first.location.split("/")[-2])
+    for form in ({"candidate": "Kandidaat 2"}, {"candidate": "Kandidaat 2", "despite": "1"}):
+        again = client.post(f"/hotspots/adopt?{query}", data=form)
+        text = again.get_data(as_text=True)
+        assert again.status_code == 409
+        assert "dezelfde plaats als de perimeter Kandidaat 2" in text
+        assert f'<a href="/perimeters/{pid}">Kandidaat 2</a>' in text
+        assert f'href="/perimeters/{pid}/edit"' in text and 'name="despite"' not in text
+    names = list(open_store(editor_store_url).perimeters()["name"])
+    assert names.count("Kandidaat 2") == 1 and "Kandidaat 2 (2)" not in names
     assert (
         login("partner").post(f"/hotspots/adopt?{query}", data={"candidate": "x"}).status_code
         == 403
