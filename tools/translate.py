@@ -49,6 +49,24 @@ def fill(lang: str, translations: dict[str, dict[str, str | list[str]]]) -> list
     return missing
 
 
+def clean_source_catalog() -> None:
+    """Keep the English catalog as the source language: no fuzzy flag, no msgstr.
+
+    ``pybabel update`` fuzzy-matches a new msgid to a similar old one in every catalog, English
+    too; an English entry is never translated, so such a flag only hides the source text.
+    """
+    path = CATALOGS / "en" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale="en")
+    for message in catalog:
+        if message.id and message.fuzzy:
+            message.flags.discard("fuzzy")
+            message.string = ("",) * len(message.string) if message.pluralizable else ""
+            message.previous_id = []
+    with path.open("wb") as f:
+        write_po(f, catalog, width=76)
+
+
 def main(source: str) -> int:
     translations = json.loads(Path(source).read_text(encoding="utf-8"))
     incomplete = [k for k, v in translations.items() if set(LANGUAGES) - set(v)]
@@ -62,6 +80,7 @@ def main(source: str) -> int:
         missing = set()
         for lang in LANGUAGES:
             missing.update(fill(lang, translations))
+        clean_source_catalog()
         subprocess.run(["make", "-s", "translations"], cwd=ROOT, check=True)
     if missing:
         print(f"not in the sources (check spelling): {sorted(missing)}", file=sys.stderr)

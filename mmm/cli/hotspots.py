@@ -168,6 +168,16 @@ def weights_cmd(ctx: click.Context, weights: tuple[str, ...]) -> None:
     help="Previous time steps in each bin's space-time neighbourhood (--emerging).",
 )
 @click.option(
+    "--min-incidents",
+    "min_incidents",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Incidents of its phenomena a candidate perimeter needs inside its own polygon "
+    "(counted as the adopted perimeter will count them); fewer: set aside, and said so.",
+)
+@click.option(
     "--cells-out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write one row per cell × phenomenon: .gpkg, .geojson or .csv (WKT).",
@@ -196,6 +206,7 @@ def hotspots(
     emerging: bool,
     step: str,
     time_window: int,
+    min_incidents: int,
     cells_out: Path | None,
     out: Path | None,
 ) -> None:
@@ -225,6 +236,7 @@ def hotspots(
         split=to_day(split),
         emerging_step=step if emerging else None,
         time_window=time_window,
+        candidate_min_incidents=min_incidents,
     )
     result = run_hotspots(store, options)
     zone = store.zone()
@@ -303,11 +315,13 @@ def print_summary(result: HotspotResult, zone_name: str) -> None:
         click.echo(f"  {row.cell}  composite {row.composite:.2f}  {row.why}")
     if len(multi) > 5:
         click.echo(f"  … and {len(multi) - 5:,} more (--cells-out writes them all)")
-
-    cands = result.candidates
-    click.echo(f"Candidate perimeters: {len(cands)}")
-    for row in cands.itertuples():
-        click.echo(f"  {row.name:<13} {row.area_ha:>7.2f} ha  {row.cells:>4} cells  {row.counts}")
+    borrowed = int(sum(la.through_neighbours.sum() for la in result.layers))
+    if borrowed:
+        click.echo(
+            f"  {borrowed:,} hot cell × phenomenon pair{'s' * (borrowed != 1)} hold no incident "
+            "of their own: hot through their neighbours only (column through_neighbours)"
+        )
+    print_candidates(result)
 
     if o.colocation:
         click.echo("")
@@ -327,6 +341,23 @@ def print_summary(result: HotspotResult, zone_name: str) -> None:
         table = pd.DataFrame([asdict(a) for a in result.accuracy]).drop(columns="split")
         table["note"] = table["note"].fillna("")
         click.echo(table.to_string(index=False, na_rep="", float_format=lambda v: f"{v:.3f}"))
+
+
+def print_candidates(result: HotspotResult) -> None:
+    """Print the candidates kept and, one line each, the outlines set aside and why."""
+    cands = result.candidates
+    click.echo(
+        f"Candidate perimeters: {len(cands)} (each holds at least "
+        f"{result.options.candidate_min_incidents} incidents of its phenomena inside its own "
+        "polygon, counted as the adopted perimeter will count them)"
+    )
+    for row in cands.itertuples():
+        click.echo(f"  {row.name:<13} {row.area_ha:>7.2f} ha  {row.cells:>4} cells  {row.counts}")
+    aside = result.set_aside
+    if aside is not None and len(aside):
+        click.echo(f"Set aside: {len(aside)} outline{'s' * (len(aside) != 1)} of hot cells")
+        for row in aside.itertuples():
+            click.echo(f"  {row.area_ha:>7.2f} ha  {row.cells:>4} cells  {row.reason}")
 
 
 def print_emerging(result: HotspotResult) -> None:

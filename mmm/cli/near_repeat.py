@@ -2,14 +2,16 @@
 Calculator reports it.
 
 A thin click command around :func:`mmm.hotspots.near_repeat.store_near_repeats`: parse the bands,
-run, print the observed, expected and Knox-ratio tables (rows = distance, columns = days), or
-one JSON document with ``--json``. Only counts of pairs are printed, no incident rows, so
+run, print the observed, expected and Knox-ratio tables (rows = distance, columns = days) and
+their reading in words (:func:`mmm.hotspots.near_repeat_alerts.near_repeat_reach`), or one JSON
+document with ``--json`` (its ``reach``: ``distance_m`` and ``days``, or null). Only counts of pairs are printed, no incident rows, so
 nothing is audited. numpy, pandas and scipy load when the command runs: ``--help`` stays light.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -75,6 +77,7 @@ def near_repeat_cmd(
 ) -> None:
     """Near repeats: are incidents close in space also close in time (Knox test)?"""
     from mmm.hotspots.near_repeat import store_near_repeats
+    from mmm.hotspots.near_repeat_alerts import near_repeat_reach
 
     first, last = day_range(start, end)
     days = _numbers(time_bands, "--time-bands")
@@ -90,12 +93,26 @@ def near_repeat_cmd(
         permutations=permutations,
         seed=seed,
     )
+    reach = near_repeat_reach(table)
     if as_json:
         period = {"from": first and first.isoformat(), "to": last and last.isoformat()}
         document = {"phenomenon": phenomenon, **period, "undated": undated, **table.to_dict()}
+        document["reach"] = None if reach is None else asdict(reach)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     print_table(table, phenomenon, undated)
+    click.echo("")
+    if reach is None:
+        click.echo(
+            "In words: no near-repeat pattern — the nearest cell (the first distance band beyond "
+            "the same spot, the first time band after the same day) is not significant."
+        )
+    else:
+        click.echo(
+            f"In words: after a {phenomenon} incident, the risk nearby is raised within "
+            f"{reach.distance_m:g} m for {reach.days} days (the significant cells next to the "
+            "first one, p < 0.05; the same spot and the same day left out)."
+        )
 
 
 def print_table(table: NearRepeat, phenomenon: str, undated: int) -> None:

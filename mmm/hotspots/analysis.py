@@ -44,7 +44,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mmm.counting.grid import ZoneGrid, raster_counts, zone_grid
 from mmm.errors import LimitExceeded
-from mmm.hotspots.candidates import candidate_perimeters
+from mmm.hotspots.candidates import Points, candidate_perimeters
 from mmm.hotspots.colocation import CoLocationTable, colocation_quotients
 from mmm.hotspots.emerging import NO_PATTERN, check_steps, emerging_hotspots
 from mmm.hotspots.gistar import GiStar, gi_star
@@ -130,7 +130,14 @@ def analyse_hotspots(
     hot_count = hot.sum(axis=0).astype(np.int64)
     composite = _composite(layers, grid)
     multi = grid.mask & (hot_count >= options.min_hot)
-    candidates = candidate_perimeters(grid, multi, hot, counts, phenomena)
+    candidates = candidate_perimeters(
+        grid,
+        multi,
+        hot,
+        Points(x, y, codes),
+        phenomena,
+        min_incidents=options.candidate_min_incidents,
+    )
     colocation = None
     if options.colocation:
         colocation = _colocation(frame, grid, codes, phenomena, options)
@@ -145,7 +152,8 @@ def analyse_hotspots(
         hot_count=hot_count,
         composite=composite,
         multi=multi,
-        candidates=candidates,
+        candidates=candidates.kept,
+        set_aside=candidates.set_aside,
         colocation=colocation,
         warnings=tuple(warnings),
     )

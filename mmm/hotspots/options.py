@@ -57,6 +57,9 @@ class HotspotOptions:
         categories over time steps of that length (:mod:`mmm.hotspots.emerging`); ``None``: not.
     time_window
         Previous time steps in the space-time neighbourhood of the emerging analysis (default 1).
+    candidate_min_incidents
+        Incidents of its proposed phenomena a candidate perimeter needs inside its own polygon
+        (``--min-incidents``, default 10; see :mod:`mmm.hotspots.candidates`).
     """
 
     cell_m: float = 100.0
@@ -78,6 +81,7 @@ class HotspotOptions:
     split: date | None = None
     emerging_step: str | None = None
     time_window: int = 1
+    candidate_min_incidents: int = 10
 
     def __post_init__(self) -> None:
         if not (self.cell_m > 0 and math.isfinite(self.cell_m)):
@@ -109,6 +113,10 @@ class HotspotOptions:
             raise ValueError(f"permutations must be 0 or more, got {self.permutations}")
         if self.emerging_step not in (None, "month", "quarter"):
             raise ValueError(f"the step must be month or quarter, got {self.emerging_step!r}")
+        if self.candidate_min_incidents < 0:
+            raise ValueError(
+                f"--min-incidents must be 0 or more, got {self.candidate_min_incidents}"
+            )
         if self.time_window < 0:
             raise ValueError(f"the time window must be 0 or more steps, got {self.time_window}")
 

@@ -93,6 +93,12 @@ class PhenomenonHotspots:
         return self.gi.bins <= -self.hot_level
 
     @property
+    def through_neighbours(self) -> np.ndarray:
+        """Boolean ``(rows, cols)``: hot with no incident in the cell itself — its neighbours
+        alone make it hot (Gi* sums the cell *and* the cells around it)."""
+        return self.hot & (self.counts == 0)
+
+    @property
     def reliable(self) -> bool:
         """``True`` when there was enough data for bins."""
         return self.warning is None
@@ -165,7 +171,11 @@ class HotspotResult:
     multi
         Multi-phenomenon hotspot cells (``hot_count >= min_hot``).
     candidates
-        Candidate perimeters (see :func:`mmm.hotspots.candidates.candidate_perimeters`).
+        Candidate perimeters a person can defend (see
+        :func:`mmm.hotspots.candidates.candidate_perimeters`): counts inside their own polygon.
+    set_aside
+        Outlines of hot cells left out for holding fewer than ``candidate_min_incidents``
+        incidents of their phenomena inside the polygon, with ``reason`` (``None``: not drawn).
     colocation
         Co-location quotients when asked for, else ``None``.
     warnings
@@ -188,6 +198,7 @@ class HotspotResult:
     warnings: tuple[HotspotWarning, ...] = ()
     accuracy: tuple[PredictiveAccuracy, ...] = ()
     steps: tuple[str, ...] = ()
+    set_aside: gpd.GeoDataFrame | None = None
 
     @property
     def phenomena(self) -> tuple[str, ...]:
@@ -206,7 +217,8 @@ class HotspotResult:
 
         Columns: ``cell``, ``phenomenon``, ``count``, ``kde`` (incidents per km²), ``gi_z``,
         ``gi_p`` (two-sided, uncorrected), ``gi_bin`` (FDR-corrected when on), ``hot``,
-        ``trend``, ``hot_phenomena`` (phenomena hot in the cell), ``composite``,
+        ``trend``, ``through_neighbours`` (hot with no incident in the cell itself: only its
+        neighbours make it hot), ``hot_phenomena`` (phenomena hot in the cell), ``composite``,
         ``multi_hotspot``, with an emerging run ``emerging`` (one of
         :data:`mmm.hotspots.emerging.CATEGORIES`), and the cell square as ``geometry``. Rows run
         phenomenon by phenomenon, each north to south, west to east.
@@ -226,6 +238,9 @@ class HotspotResult:
                 "gi_bin": _stack([la.gi.bins[mask] for la in self.layers], np.int64),
                 "hot": _stack([la.hot[mask] for la in self.layers], bool),
                 "trend": _stack([la.trend[mask] for la in self.layers], object),
+                "through_neighbours": _stack(
+                    [la.through_neighbours[mask] for la in self.layers], bool
+                ),
                 "hot_phenomena": np.tile(self.hot_count[mask], k),
                 "composite": np.tile(self.composite[mask], k),
                 "multi_hotspot": np.tile(self.multi[mask], k),
@@ -240,9 +255,10 @@ class HotspotResult:
         """One row per cell hot for at least one phenomenon, with what a map popup needs.
 
         Columns: ``cell``, ``hot_phenomena`` (how many), ``phenomena`` (codes hot there,
-        strongest z first), ``composite``, ``multi_hotspot``, ``why`` (one English sentence),
-        then per phenomenon ``count_<code>``, ``z_<code>``, ``p_<code>``, ``bin_<code>`` and
-        ``trend_<code>``; the cell square as ``geometry`` (EPSG:31370). Sorted by
+        strongest z first), ``composite``, ``multi_hotspot``, ``through_neighbours`` (the codes
+        hot there with no incident in the cell itself, comma-separated), ``why`` (one English
+        sentence), then per phenomenon ``count_<code>``, ``z_<code>``, ``p_<code>``,
+        ``bin_<code>`` and ``trend_<code>``; the cell square as ``geometry`` (EPSG:31370). Sorted by
         ``hot_phenomena`` then ``composite``, highest first.
         """
         where = self.grid.mask & (self.hot_count > 0)
@@ -260,12 +276,14 @@ class HotspotResult:
             z = np.stack([la.gi.z[where] for la in self.layers])
             counts = np.stack([la.counts[where] for la in self.layers])
             trends = np.stack([la.trend[where] for la in self.layers])
-        names, why = [], []
+        names, borrowed, why = [], [], []
         for i in range(len(frame)):  # one sentence per hot cell (a loop over cells, not incidents)
             order = [k for k in np.argsort(-z[:, i], kind="stable") if hot[k, i]]
             names.append(", ".join(codes[k] for k in order))
+            borrowed.append(", ".join(codes[k] for k in order if counts[k, i] == 0))
             why.append(_why([(codes[k], z[k, i], int(counts[k, i]), trends[k, i]) for k in order]))
         frame.insert(2, "phenomena", names)
+        frame["through_neighbours"] = borrowed
         frame["why"] = why
         for la in self.layers:
             code = la.phenomenon
@@ -280,9 +298,11 @@ class HotspotResult:
 
 
 def _why(hot: list[tuple[str, float, int, str]]) -> str:
-    """``Hot for 2 phenomena: drugs (z = 4.12, 35 incidents, intensifying); …``."""
+    """``Hot for 2 phenomena: drugs (z = 4.12, 35 incidents, intensifying); …``; a phenomenon
+    with no incident in the cell says ``hot through its neighbours only``."""
     parts = [
-        f"{code} (z = {z:.2f}, {count} incident{'s' * (count != 1)}{', ' + trend if trend else ''})"
+        f"{code} (z = {z:.2f}, {count} incident{'s' * (count != 1)}{', ' + trend if trend else ''}"
+        f"{', hot through its neighbours only' if count == 0 else ''})"
         for code, z, count, trend in hot
     ]
     n = len(hot)

@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from mmm.counting.months import MonthRange, choose_range
 from mmm.errors import InvalidPeriod, PeriodOutOfRange
 from mmm.hotspots import HotspotOptions
+from mmm.hotspots.emerging import MIN_STEPS
 from mmm.hotspots.options import grid_cells, smallest_cell
 from mmm.limits import MAX_GRID_CELLS, MAX_NEIGHBOURHOOD_CELLS
 from mmm.store.base import MAX_WEIGHT
@@ -53,6 +54,7 @@ class HotspotForm:
     confidence: int = 95
     colocation: bool = False
     presentation: bool = False
+    emerging: str = ""  # "", "month" or "quarter": Esri's emerging hot spot patterns
 
     def options(self) -> HotspotOptions:
         """The run's options (hashable: the cache key together with the data version)."""
@@ -67,6 +69,7 @@ class HotspotForm:
             fdr=self.fdr,
             weights=tuple(sorted((c, w) for c, w in self.weights.items() if w != 1.0)),
             colocation=self.colocation,
+            emerging_step=self.emerging or None,
         )
 
     def query(self) -> list[tuple[str, Any]]:
@@ -81,6 +84,8 @@ class HotspotForm:
         ]
         if self.distance_m is not None:
             items.append(("distance", _number(self.distance_m)))
+        if self.emerging:
+            items.append(("emerging", self.emerging))
         items += [("phenomenon", code) for code in self.phenomena]
         # Every weight, 1 included: a weight left out would fall back to the zone's stored one.
         items += [(f"w_{c}", _number(w)) for c, w in self.weights.items()]
@@ -141,7 +146,8 @@ def parse_form(
     args
         ``cell``, ``distance`` (m, empty: 2 cells), ``from``/``to`` (``YYYY-MM``), ``phenomenon``
         (repeated; none: all), ``min_hot``, ``w_<code>`` (weights, default ``weights``), ``fdr`` (1/0),
-        ``confidence`` (90/95/99), ``colocation`` and ``presentation`` (1 when ticked).
+        ``confidence`` (90/95/99), ``colocation`` and ``presentation`` (1 when ticked),
+        ``emerging`` (empty, ``month`` or ``quarter``: at least ten of them in the period).
     codes
         The phenomenon codes the store knows.
     months
@@ -220,6 +226,7 @@ def parse_form(
     confidence = args.get("confidence", "95")
     if confidence not in ("90", "95", "99"):
         raise InvalidParameter(_("Choose a confidence of 90, 95 or 99."))
+    emerging = _emerging_step(args.get("emerging", ""), period)
     return HotspotForm(
         cell_m=cell,
         distance_m=distance,
@@ -231,7 +238,33 @@ def parse_form(
         confidence=int(confidence),
         colocation=args.get("colocation") == "1",
         presentation=args.get("presentation") == "1",
+        emerging=emerging,
     )
+
+
+def _emerging_step(step: str, period: MonthRange) -> str:
+    """The emerging analysis' step (``""``: none), refused when the period holds fewer than
+    :data:`mmm.hotspots.emerging.MIN_STEPS` of them."""
+    if step not in ("", "month", "quarter"):
+        raise InvalidParameter(_("Emerging hot spots go by months or by quarters."))
+    if not step:
+        return step
+    first, last = pd.Period(period.first, "M"), pd.Period(period.last, "M")
+    steps = (
+        period.months
+        if step == "month"
+        else (last.qyear * 4 + last.quarter) - (first.qyear * 4 + first.quarter) + 1
+    )
+    if steps < MIN_STEPS:
+        message = (
+            _("Emerging hot spots need at least %(n)s months: choose a longer period.")
+            if step == "month"
+            else _(
+                "Emerging hot spots need at least %(n)s quarters: choose a longer period or months."
+            )
+        )
+        raise InvalidParameter(message % {"n": MIN_STEPS})
+    return step
 
 
 def month_choices(months: list[str], period: MonthRange) -> list[str]:

@@ -20,26 +20,27 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mmm import access
 from mmm.access.audit import PURPOSES
-from mmm.access.labels import phenomenon_labels
+from mmm.access.labels import label_columns, phenomenon_labels, phenomenon_words
 from mmm.counting.months import available_months
 from mmm.errors import AccessDenied
 from mmm.hotspots import HotspotOptions, HotspotResult, run_hotspots
 from mmm.io.writers import WRITERS
 from mmm.perimeters import edit as perimeter_edit
+from mmm.perimeters.edit import CandidateOverlaps
 from mmm.perimeters.geometry import GeometryRefused
 from mmm.present.maps import colocation_matrix, hotspot_map, hotspot_rows, warning_messages
 from mmm.store import Store
 from webmap.api.routes import limits as api_limits
 from webmap.extensions import get_store
 from webmap.flashing import actor
-from webmap.folium_page import assets, parts, tiles_attribution, tiles_url
+from webmap.folium_page import assets, backdrop, parts
 from webmap.hotspots.forms import (
     CELL_CHOICES,
     HotspotForm,
@@ -48,7 +49,8 @@ from webmap.hotspots.forms import (
     parse_form,
     parse_weights,
 )
-from webmap.vocabulary import purpose_names
+from webmap.time_patterns import hotspot_time_parts
+from webmap.vocabulary import geometry_refusal, purpose_names
 
 bp = Blueprint("hotspots", __name__)
 
@@ -121,12 +123,12 @@ def index() -> str | tuple[str, int]:
         perimeters=store.perimeters(),
         phenomena=labels,
         assets=assets(),
-        tiles_url=tiles_url(),
-        tiles_attribution=tiles_attribution(),
+        backdrop=backdrop(),
         translate=_,
         presentation=form.presentation,
         adoptable=access.can(user, "propose_perimeter"),
     )
+    extra = hotspot_time_parts(fmap, result, labels)
     return render_template(
         "hotspots/index.html",
         form=form,
@@ -142,43 +144,67 @@ def index() -> str | tuple[str, int]:
         purposes=purpose_names(),
         zone_weights=store.phenomenon_weights() if access.can(user, "set_weights") else None,
         may_adopt=access.can(user, "propose_perimeter"),
+        **extra,
     )
 
 
 @bp.post("/hotspots/adopt")
-def adopt() -> Response:
+def adopt() -> Response | tuple[str, int]:
     """One candidate of the run the page shows becomes a proposed perimeter; then the editor.
 
     The page's own query (the run's parameters) comes along, so the candidate is the one the
-    person saw; its geometry is taken from the run on the server, never from the browser.
+    person saw; its geometry is taken from the run on the server, never from the browser. A
+    candidate that overlaps perimeters answers 409 with a page that names and links them; the
+    person may then adopt it anyway (``despite=1``), unless it is the same place as one of
+    them (adopted before): then that one is to be adjusted, no copy is made.
     """
     user = current_user.user
     if not (access.can(user, "view_hotspots") and access.can(user, "propose_perimeter")):
         abort(403)
     store = get_store()
     language = str(get_locale())
+    labels = phenomenon_labels(store, language)
     try:
-        _form, result, _months = _run(store, phenomenon_labels(store, language))
+        _form, result, _months = _run(store, labels)
     except InvalidParameter as error:
         abort(400, str(error))
     chosen = result.candidates[result.candidates["name"] == request.form.get("candidate")]
     if chosen.empty:
         abort(404, _("This candidate is not in the analysis any more: reload the hotspot page."))
     row = chosen.iloc[0]
+    query = request.query_string.decode()
     try:
         saved = perimeter_edit.adopt(
             store,
             user,
-            (str(row["name"]), str(row["description"]), row.geometry),
+            (str(row["name"]), candidate_description(row, labels, result), row.geometry),
             limits=api_limits(),
             language=language,
+            despite_overlaps=request.form.get("despite") == "1",
         )
-    except (GeometryRefused, AccessDenied) as error:
+    except CandidateOverlaps as overlap:
+        return render_template("hotspots/overlap.html", overlap=overlap, query=query), 409
+    except GeometryRefused as error:
+        flash(geometry_refusal(error), "error")
+        return redirect(f"{url_for('hotspots.index')}?{query}")
+    except AccessDenied as error:
         flash(str(error), "error")
-        return redirect(f"{url_for('hotspots.index')}?{request.query_string.decode()}")
+        return redirect(f"{url_for('hotspots.index')}?{query}")
     name = saved.saved.fields.name
     flash(_("%(name)s is now a proposed perimeter: adjust it and save.", name=name), "info")
     return redirect(url_for("perimeters.edit", perimeter_id=saved.saved.perimeter_id))
+
+
+def candidate_description(row: Any, labels: dict[str, str], result: HotspotResult) -> str:
+    """The adopted perimeter's description, in the words of the person who adopts it."""
+    codes = [c for c in str(row["phenomena"]).split(", ") if c]
+    return ngettext(
+        "Multi-phenomenon hotspot (%(phenomena)s): %(num)d cell of %(size)s m",
+        "Multi-phenomenon hotspot (%(phenomena)s): %(num)d cells of %(size)s m",
+        int(row["cells"]),
+        phenomena=", ".join(labels.get(c, c) for c in codes),
+        size=format_number(result.options.cell_m),
+    )
 
 
 @bp.post("/hotspots/weights")
@@ -214,6 +240,8 @@ def download(what: str, fmt: str) -> Response:
     except InvalidParameter as error:
         abort(400, str(error))
     table = result.cells() if what == "cells" else result.candidates
+    if what == "cells":  # a label column per language after the phenomenon codes
+        table = label_columns(table, {"phenomenon": phenomenon_words(store)})
     name = f"hotspot_{what}.{fmt}"
     with tempfile.TemporaryDirectory() as tmp:
         data = WRITERS[fmt](table, Path(tmp) / name, f"hotspot_{what}").read_bytes()

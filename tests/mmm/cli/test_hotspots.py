@@ -211,3 +211,72 @@ def test_zone_weights_merge() -> None:
     assert zone_weights(stored, ()) == (("burglary", 4.0), ("drugs", 2.0))
     assert zone_weights(stored, (("drugs", 1.0),)) == (("burglary", 4.0), ("drugs", 1.0))
     assert zone_weights(stored, (), ("drugs", "nuisance")) == (("drugs", 2.0),)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "gpkg"])
+def test_candidates_hold_what_their_adopted_perimeters_count(
+    runner: CliRunner, store_url: str, tmp_path: Path, fmt: str
+) -> None:
+    """The counts a candidate shows are those of the perimeter adopted from it (file round
+    trip through ``mmm import perimeters``, then the count every page uses); the web's adopt
+    button goes through the same geometry checks (tests/webmap/editor)."""
+    from mmm.counting.count import count_incidents
+
+    out = tmp_path / f"candidates.{fmt}"
+    result = _run(runner, store_url, "--from", "2023-01-01", "--to", "2024-06-30",
+                  "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "each holds at least 10 incidents of its phenomena inside its own polygon" in (
+        result.output
+    )
+    written = pd.DataFrame(gpd.read_file(out)) if fmt == "gpkg" else pd.read_csv(out)
+    crs = ["--crs", "EPSG:31370"] if fmt == "csv" else []
+    adopted = runner.invoke(cli, ["--store", store_url, "import", "perimeters", str(out), *crs])
+    assert adopted.exit_code == 0, adopted.output
+    store = open_store(store_url)
+    try:
+        counted = count_incidents(
+            store.incidents(),
+            store.perimeters(),
+            period="all",
+            start=pd.Timestamp("2023-01-01").date(),
+            end=pd.Timestamp("2024-06-30").date(),
+        )
+    finally:
+        store.close()
+    assert len(written) == 2
+    for row in written.itertuples():
+        mine = counted[counted["perimeter"] == row.name].set_index("phenomenon")["count"]
+        for code in ("burglary", "drugs", "nuisance"):
+            assert int(mine.get(code, 0)) == getattr(row, f"count_{code}"), (row.name, code)
+        assert row.incidents >= 10
+
+
+def test_min_incidents_sets_candidates_aside_and_says_why(
+    runner: CliRunner, store_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "candidates.geojson"
+    result = _run(runner, store_url, "--min-incidents", "100000", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Candidate perimeters: 0 (each holds at least 100000 incidents" in result.output
+    assert "Set aside: 2 outlines of hot cells" in result.output
+    assert "inside its outline: fewer than 100000" in result.output
+    assert json.loads(out.read_text())["features"] == []
+    bad = _run(runner, store_url, "--min-incidents", "-1")
+    assert bad.exit_code == 2 and "-1" in bad.output
+
+
+def test_cells_hot_through_their_neighbours_are_marked(
+    runner: CliRunner, store_url: str, tmp_path: Path
+) -> None:
+    cells = tmp_path / "cells.csv"
+    result = _run(runner, store_url, "--cells-out", str(cells))
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(cells)
+    borrowed = table[table["through_neighbours"]]
+    assert len(borrowed) >= 1  # the planted blobs' rims: hot cells without an incident
+    assert (borrowed["count"] == 0).all() and borrowed["hot"].all()
+    expected = table["hot"] & (table["count"] == 0)
+    assert (table["through_neighbours"] == expected).all()
+    assert f"{len(borrowed)} hot cell × phenomenon pairs hold no incident" in result.output
+    assert "hot through their neighbours only (column through_neighbours)" in result.output

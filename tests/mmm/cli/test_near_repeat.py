@@ -73,3 +73,45 @@ def test_mistakes_are_one_line(runner: CliRunner, store_url: str) -> None:
     assert fraction.exit_code == 2 and "whole days" in fraction.output
     words = _run(runner, store_url, "--distance-bands", "near,far")
     assert words.exit_code == 2 and "separated by commas" in words.output
+
+
+def test_the_reach_in_words_and_json(runner: CliRunner, tmp_path) -> None:
+    from mmm.hotspots.near_repeat_alerts import near_repeat_reach
+    from tests.helpers import write_csv
+    from tests.mmm.hotspots.test_near_repeat_alerts import _burglaries
+
+    frame = _burglaries(1, True)
+    frame.insert(0, "id", [f"B{i}" for i in range(len(frame))])
+    csv = write_csv(tmp_path / "b.csv", frame.rename(columns={"occurred": "date"}))
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    imported = runner.invoke(
+        cli, ["--store", url, "import", "incidents", str(csv), "--crs", "EPSG:31370"]
+    )
+    assert imported.exit_code == 0, imported.output
+    args = ["--store", url, "near-repeat", "--phenomenon", "burglary", "--seed", "3",
+            "--permutations", "99"]  # fmt: skip
+    doc = json.loads(runner.invoke(cli, [*args, "--json"]).output)
+    days = frame["occurred"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    core = knox_table(
+        frame["x"].to_numpy(), frame["y"].to_numpy(), days,
+        [0, 100, 200, 300, 400, 500], [0, 7, 14, 21, 28, 35, 42, 49, 56],
+        permutations=99, seed=3,
+    )  # fmt: skip
+    reach = near_repeat_reach(core)
+    assert reach is not None and doc["reach"] == {
+        "distance_m": reach.distance_m,
+        "days": reach.days,
+    }
+    text = runner.invoke(cli, args).output
+    assert (
+        f"In words: after a burglary incident, the risk nearby is raised within "
+        f"{reach.distance_m:g} m for {reach.days} days"
+    ) in text
+
+
+def test_no_pattern_is_said_in_words(runner: CliRunner, store_url: str) -> None:
+    """The synthetic drugs incidents have random dates: no space-time interaction to state."""
+    result = _run(runner, store_url, "--permutations", "19", "--seed", "1", "--json")
+    assert json.loads(result.output)["reach"] is None
+    text = _run(runner, store_url, "--permutations", "19", "--seed", "1").output
+    assert "In words: no near-repeat pattern" in text

@@ -269,3 +269,20 @@ def test_the_demo_zone_shows_multi_phenomenon_hotspots() -> None:
     assert first["n_phenomena"] >= 2
     stations = res.hotspot_cells()
     assert stations["multi_hotspot"].any()
+
+
+def test_cells_hot_through_neighbours_are_named_in_the_popup_table(result) -> None:
+    table = result.hotspot_cells()
+    for layer in result.layers:
+        code = layer.phenomenon
+        names = table["through_neighbours"].str.split(", ")
+        borrowed = table[[code in found for found in names]]
+        expected = int(layer.through_neighbours.sum())
+        assert expected >= 1 and len(borrowed) == expected
+        assert (borrowed[f"count_{code}"] == 0).all()
+        assert (
+            borrowed["why"].str.contains(f"{code} (z = ", regex=False).all()
+            and borrowed["why"].str.contains("hot through its neighbours only").all()
+        )
+    own = table[table["through_neighbours"] == ""]
+    assert not own["why"].str.contains("neighbours only").any()
