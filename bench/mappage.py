@@ -34,7 +34,11 @@ each size N (10k, 100k and 1M incidents by default) it
    size is skipped, with the reason printed, once a smaller build took more than 60 s or when
    its page, extrapolated from the last build's bytes per marker, would pass 200 MB;
 5. prints the machine, aligned tables and the verdict on the targets: at 1,000,000 incidents
-   the zone map's HTML document is under 2 MB (10^6 bytes) and it loads in under 1.5 s.
+   the zone map's HTML document is under 2 MB (10^6 bytes) and it loads in under 1.5 s;
+6. streets (``mappage_streets.py``): before the pages above are loaded, it times the frames of
+   the perimeter editor while it is dragged and zoomed, imports 20,000 street segments into
+   the store (``--segments``), weighs the street tiles of the zone map's first view (HTML +
+   tiles under 2 MB), and times the editor's frames again, with the streets.
 
 "Load s" is navigation start → the ``load`` event, or → the map drawn when that comes later.
 A missed target is printed as FAIL but is not an error: the exit status is 0 unless something
@@ -78,6 +82,7 @@ from mappage_data import PERIOD, build_store, generate_incidents
 from mappage_report import SizeResult, machine_lines, print_report
 from mappage_server import serve_directory
 from mappage_steps import time_server_steps
+from mappage_streets import SEGMENTS, measure_streets, streets_table
 from playwright.sync_api import Browser, sync_playwright
 
 from mmm.demo import Demo, build_demo
@@ -101,6 +106,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--loads", type=positive, default=LOADS, metavar="K",
         help="page loads per size, the best is reported (default: %(default)s)",
     )  # fmt: skip
+    parser.add_argument(
+        "--segments", type=positive, default=SEGMENTS, metavar="M",
+        help="street segments imported for the streets' figures (default: %(default)s)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=20240601, metavar="S")
     return parser.parse_args(argv)
 
@@ -114,12 +123,17 @@ def run_size(
     last_baseline: BaselineBuild,
     args: argparse.Namespace,
 ) -> SizeResult:
-    """Build the store of ``n`` incidents, measure the zone map and (if in reach) the baseline."""
+    """Build the store of ``n`` incidents, measure the streets, the zone map and (if in reach)
+    the baseline."""
     progress(f"{n:,}: generating incidents and building the store")
     start = time.perf_counter()
     incidents = generate_incidents(n, demo, np.random.default_rng([args.seed, n]))
     store_url = build_store(workdir / f"bench-{n}.sqlite", demo, incidents)
     progress(f"{n:,}: store built in {time.perf_counter() - start:.1f} s")
+    rng = np.random.default_rng([args.seed, 7])
+    streets = measure_streets(browser, store_url, demo, rng, args.segments)
+    print(f"\nStreets at {n:,} incidents and {args.segments:,} segments (mappage_streets.py)")
+    print(streets_table(n, args.segments, *streets), flush=True)
     zone = measure_zone_map(browser, store_url, n, args.loads)
     progress(f"{n:,}: the hotspot page")
     hotspots = measure_hotspot_page(browser, store_url, n, args.loads)

@@ -129,7 +129,14 @@ def measure_page(
     page.on(
         "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
     )
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            None
+            if "/map/streets/" in r.url and "ERR_ABORTED" in (r.failure or "")  # left by a reload
+            else problems.append(f"failed: {r.url} {r.failure}")
+        ),
+    )
     page.on("request", lambda r: requested.append(r.url))
     path = urlsplit(url).path
     results: list[Load] = []

@@ -261,11 +261,9 @@ def count_segments(
     snap_m
         Incidents farther than this from every segment are not on a street.
     """
-    order = segment_order(streets["segment_id"].to_numpy(dtype=object))
-    lines = np.asarray(streets.geometry.values, dtype=object)[order]
     x, y = incidents["x"].to_numpy(dtype=float), incidents["y"].to_numpy(dtype=float)
-    nearest = nearest_segments(x, y, lines, snap_m)
-    segment = np.where(nearest >= 0, order[np.maximum(nearest, 0)], -1)
+    segment = assign_segments(x, y, streets, snap_m)
+    order = segment_order(streets["segment_id"].to_numpy(dtype=object))
     codes, phenomena = pd.factorize(incidents["phenomenon"].astype(str), sort=True)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -274,6 +272,17 @@ def count_segments(
         streets, perimeters, x, y, segment, codes, np.asarray(phenomena, dtype=object)
     )
     return SegmentCounts(counts, table, snap_m)
+
+
+def assign_segments(
+    x: np.ndarray, y: np.ndarray, streets: gpd.GeoDataFrame, snap_m: float = SNAP_M
+) -> np.ndarray:
+    """Each point's row in ``streets``: the nearest segment within ``snap_m``, a tie going to
+    the lower segment id (:func:`segment_order`); ``-1`` when none is that near."""
+    order = segment_order(streets["segment_id"].to_numpy(dtype=object))
+    lines = np.asarray(streets.geometry.values, dtype=object)[order]
+    nearest = nearest_segments(x, y, lines, snap_m)
+    return np.where(nearest >= 0, order[np.maximum(nearest, 0)], -1)
 
 
 def _count_table(

@@ -12,7 +12,8 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "mappage.py"
 
 def test_mappage_bench_runs_and_prints_the_table() -> None:
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--sizes", "2000", "--baseline-max", "2000"],
+        [sys.executable, str(BENCH), "--sizes", "2000", "--baseline-max", "2000"]
+        + ["--segments", "2000"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -30,3 +31,7 @@ def test_mappage_bench_runs_and_prints_the_table() -> None:
     assert re.search(hotspots, out, re.M), out
     assert re.search(r"^target: zone map HTML < 2 MB at 2,000 incidents: (PASS|FAIL)", out, re.M)
     assert re.search(r"^target: zone map load < 1\.5 s at 2,000 incidents: (PASS|FAIL)", out, re.M)
+    # The streets: their tiles weighed, the editor's frames without and with them.
+    assert re.search(r"^Streets at 2,000 incidents and 2,000 segments", out, re.M)
+    assert re.search(r"^street tiles, as sent \(gzip\) +[\d,]+ B +JSON [\d,]+ B$", out, re.M)
+    assert re.search(r"^editor p95 frame, with / without +\d+\.\d\d×", out, re.M), out

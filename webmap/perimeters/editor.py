@@ -18,7 +18,7 @@ from mmm.perimeters.geometry import to_geojson
 from mmm.store import Store
 from mmm.store.perimeter_rows import STATUSES, PerimeterVersion
 from webmap.api.routes import version_feature
-from webmap.folium_page import tiles_url
+from webmap.folium_page import backdrop
 
 
 def editor_data(
@@ -51,7 +51,7 @@ def editor_data(
         "others": {"type": "FeatureCollection", "features": features},
         "perimeter": None if current is None else version_feature(current),
         "earlier": old,
-        "tiles": tiles_url(),
+        "backdrop": backdrop().script_data(_),  # basemap, streets, street search
         "createUrl": url_for("api.create_perimeter"),
         "updateUrl": url_for("api.update_perimeter", perimeter_id=0),
         "editUrl": url_for("perimeters.edit", perimeter_id=0),

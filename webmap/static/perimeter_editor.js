@@ -12,18 +12,26 @@
   var message = document.getElementById('editor-message');
   var result = document.getElementById('editor-result');
 
-  var map = L.map('editor-map', {maxZoom: 19});
-  if (D.tiles) L.tileLayer(D.tiles, {maxZoom: 19}).addTo(map);
+  var map = L.map('editor-map', {maxZoom: D.backdrop.maxZoom});
+  var B = D.backdrop, under = MmmBackdrop.add(map, B);  // basemap, streets and street search
+  if (under.basemap) map.attributionControl.setPrefix(false);
   L.control.scale({imperial: false}).addTo(map);
   var zone = L.geoJSON(D.zone, {pmIgnore: true, interactive: false, style: {color: '#1d2733',
-    weight: 2, dashArray: '8 5', fillColor: '#fff', fillOpacity: D.tiles ? 0.35 : 0.9}}).addTo(map);
+    weight: 2, dashArray: '8 5', fillColor: '#fff', fillOpacity: under.basemap ? 0.35 : 0.9}})
+    .addTo(map);
   var othersStyle = function (f) {
     return {color: '#5b6877', weight: 1.5, fillColor: '#5b6877', fillOpacity: 0.08,
       dashArray: f.properties.status === 'proposed' ? '4 4' : null};
   };
   var others = L.geoJSON(D.others, {pmIgnore: true, style: othersStyle,
-    onEachFeature: function (f, l) { l.bindTooltip(f.properties.label, {sticky: true}); }
+    onEachFeature: function (f, l) {  // names always written; never two over each other
+      l.bindTooltip(f.properties.label, {permanent: true, direction: 'center',
+        className: 'mmm-label mmm-plabel', opacity: 0.9});
+      var b = l.getBounds();
+      l.mmmRank = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+    }
   }).addTo(map);
+  MmmBackdrop.declutter(map, others);
   var shapeStyle = {color: '#124e8c', weight: 3, fillColor: '#124e8c', fillOpacity: 0.2};
   var shape = L.featureGroup().addTo(map);  // the parts of the perimeter being edited
   var problem = L.layerGroup().addTo(map);  // where the server found a problem
@@ -135,6 +143,14 @@
     if (!saved.counts.rows.length) cell(body.appendChild(document.createElement('tr')), T.none);
   }
 
+  // While the server saves: the buttons are disabled and busy (a spinner); returns the undo.
+  function working(buttons) {
+    buttons.forEach(function (b) { b.disabled = true; b.setAttribute('aria-busy', 'true'); });
+    return function () {
+      buttons.forEach(function (b) { b.disabled = false; b.removeAttribute('aria-busy'); });
+    };
+  }
+
   function send(status) {
     var f = new FormData(form);
     var body = {type: 'Feature', geometry: geometry(), properties: {
@@ -144,6 +160,7 @@
     if (D.perimeter) body.properties.version = D.perimeter.properties.version;
     var url = D.perimeter ? D.updateUrl.replace('/0', '/' + D.perimeter.properties.id) : D.createUrl;
     say(T.saving);
+    var done = working([document.getElementById('save'), document.getElementById('archive')]);
     return fetch(url, {method: D.perimeter ? 'PUT' : 'POST', credentials: 'same-origin',
       headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf},
       body: JSON.stringify(body)})
@@ -173,7 +190,8 @@
           showProblem(j.point, j.reason);
         }
       })
-      .catch(function () { say(T.failed, 'error'); });
+      .catch(function () { say(T.failed, 'error'); })
+      .then(function () { done(); });
   }
 
   // Split a part off: the part clicked next becomes a new perimeter (server side, one transaction).
@@ -193,6 +211,7 @@
     var p = D.perimeter.properties;
     var body = {version: p.version, part: shape.getLayers().indexOf(e.layer),
       name: document.getElementById('split-name').value.trim()};
+    var done = working([document.getElementById('split-start')]);
     fetch(D.splitUrl.replace('/0/', '/' + p.id + '/'), {method: 'POST', credentials: 'same-origin',
       headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf},
       body: JSON.stringify(body)})
@@ -206,7 +225,8 @@
         say(T.splitDone.replace('%(name)s', answer[1].new.properties.name));
         showResult(answer[1].new);
       })
-      .catch(function () { say(T.failed, 'error'); });
+      .catch(function () { say(T.failed, 'error'); })
+      .then(function () { done(); });
   });
   showSplit();
 

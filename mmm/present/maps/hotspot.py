@@ -35,6 +35,7 @@ from branca.element import Element, Figure
 from shapely.geometry.base import BaseGeometry
 
 from mmm.hotspots.results import HotspotResult
+from mmm.present.maps.backdrop import NO_BACKDROP, Backdrop
 from mmm.present.maps.hotspot_payload import (
     candidate_features,
     cell_columns,
@@ -84,8 +85,7 @@ def hotspot_map(
     perimeters: gpd.GeoDataFrame,
     phenomena: dict[str, str],
     assets: Assets,
-    tiles_url: str | None = None,
-    tiles_attribution: str | None = None,
+    backdrop: Backdrop = NO_BACKDROP,
     translate: Translate = untranslated,
     presentation: bool = False,
     adoptable: bool = False,
@@ -110,12 +110,14 @@ def hotspot_map(
         Code → display label; codes of the result not listed show their code.
     assets
         Local URLs of Leaflet (:meth:`Assets.under`).
-    tiles_url, tiles_attribution
-        An optional basemap; none by default.
+    backdrop
+        The basemap, streets and street search under the map (:class:`Backdrop`); none by
+        default.
     translate
         Translates the English interface strings (e.g. Flask-Babel's ``gettext``).
     presentation
-        For a shared screen: large fonts, thicker outlines, a collapsed layer control.
+        For a shared screen: large fonts, thicker outlines, a collapsed layer control. The
+        perimeters' names are always written above them (never two over each other).
     adoptable
         Give each candidate's popup an "adopt" button that submits the page's form
         ``adopt-<i>`` (``i``: the candidate's row), which the page provides.
@@ -131,12 +133,7 @@ def hotspot_map(
     o = result.options
     labels = [phenomenon_label(phenomena, code) for code in result.phenomena]
     fmap = base_map(
-        zone,
-        assets,
-        (tiles_url, tiles_attribution),
-        _,
-        font_px=20 if presentation else 13,
-        prefer_canvas=False,
+        zone, assets, backdrop, _, font_px=20 if presentation else 13, prefer_canvas=False
     )
     root = fmap.get_root()
     assert isinstance(root, Figure)
@@ -164,10 +161,9 @@ def hotspot_map(
         "text": popup_strings(result, _),
         "style": {
             "zoneWeight": 4 if presentation else 2,
-            "zoneFill": 0.35 if tiles_url else 0.9,
+            "zoneFill": 0.35 if backdrop.has_basemap else 0.9,
             "perimeterWeight": 3 if presentation else 1.5,
             "candidateWeight": 5 if presentation else 3,
-            "labels": presentation,
         },
     }  # fmt: skip
     ns = f"mmm_{fmap.get_name()}"

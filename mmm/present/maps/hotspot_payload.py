@@ -49,6 +49,7 @@ def popup_strings(result: HotspotResult, _: Translate) -> dict[str, Any]:
         "notSig": esc(_("not significant")),
         "zp": esc(_("Gi* z = %(z)s, p = %(p)s (uncorrected)") % {"z": "{z}", "p": "{p}"}),
         "count": esc(_("%(n)s incidents in this cell") % {"n": "{n}"}),
+        "neighbours": esc(_("no incident in this cell: hot through its neighbours only")),
         "composite": esc(_("Composite score %(score)s") % {"score": "{s}"}),
         "cell": esc(_("Cell %(id)s") % {"id": "{id}"}),
         "insufficient": esc(_("insufficient data")),
@@ -91,10 +92,9 @@ def candidate_features(
         return []
     shapes = shapely.to_geojson(web_geoms(cands.geometry.values))
     note = html.escape(
-        _(
-            "A proposal, not a perimeter yet: download the candidates and adopt them with "
-            "“mmm import perimeters” or redraw them in the perimeter editor."
-        )
+        _("A proposal, not a perimeter yet: adopting it makes it a proposed perimeter.")
+        if adoptable
+        else _("A proposal, not a perimeter yet: the project group decides on it.")
     )
     phenomenon, incidents = html.escape(_("Phenomenon")), html.escape(_("Incidents"))
     head = f"<tr><th>{phenomenon}</th><th class='num'>{incidents}</th></tr>"

@@ -3,7 +3,7 @@
 // first display), the candidate and existing perimeters; popups are built here from the numbers
 // in D.cells and the translated strings in D.text; the legend follows the chosen layer.
 var __NS__ = (function (map, D) {
-  var S = D.style, C = D.cells, T = D.text, legend = L.control({position: 'bottomleft'});
+  var S = D.style, C = D.cells, T = D.text;
   if (map.attributionControl) map.attributionControl.setPrefix(false);
   L.control.scale({imperial: false}).addTo(map);
   [['mmmZone', 340], ['mmmCells', 360], ['mmmPerimeters', 450], ['mmmCandidates', 460]]
@@ -26,7 +26,9 @@ var __NS__ = (function (map, D) {
     }).join('');
     var rows = hot.map(function (k) {
       return '<tr><td>' + D.labels[k] + '</td><td class="num">' + C.k[k][i] + '</td>' +
-        '<td class="num">' + C.z[k][i].toFixed(2) + '</td><td>' + T.trends[C.t[k][i]] + '</td></tr>';
+        '<td class="num">' + C.z[k][i].toFixed(2) + '</td><td>' + T.trends[C.t[k][i]] +
+        (C.k[k][i] === 0 ? ' <small class="mmm-borrowed">' + T.neighbours + '</small>' : '') +
+        '</td></tr>';
     }).join('');
     return '<strong>' + hotText(C.n[i]) + '</strong>' +
       (C.n[i] >= D.minHot ? ' — <span class="mmm-multi">' + T.multi + '</span>' : '') +
@@ -39,7 +41,9 @@ var __NS__ = (function (map, D) {
       : T.notSig;
     return '<strong>' + D.labels[k] + '</strong>: ' + cls + '<br>' +
       fmt(T.zp, {z: C.z[k][i].toFixed(2), p: pText(C.p[k][i])}) + '<br>' +
-      fmt(T.count, {n: C.k[k][i]}) + (C.t[k][i] ? ' · ' + T.trends[C.t[k][i]] : '');
+      fmt(T.count, {n: C.k[k][i]}) + (C.t[k][i] ? ' · ' + T.trends[C.t[k][i]] : '') +
+      (b > 0 && C.k[k][i] === 0 ? '<br><small class="mmm-borrowed">' + T.neighbours +
+        '</small>' : '');
   }
   function popup(i, k) {
     var parts = [];
@@ -98,22 +102,18 @@ var __NS__ = (function (map, D) {
     }});
   var perimeterLayer = L.geoJSON(D.perimeters, {pane: 'mmmPerimeters', interactive: false,
     style: {color: '#124e8c', weight: S.perimeterWeight, fill: false}});
-  if (S.labels) {  // names just above each perimeter, so they never hide the cells inside it
-    perimeterLayer.eachLayer(function (l) {
-      var b = l.getBounds();
-      perimeterLayer.addLayer(L.tooltip({permanent: true, direction: 'top',
-        className: 'mmm-label mmm-plabel', opacity: 0.9}).setLatLng([b.getNorth(), b.getCenter().lng])
-        .setContent(l.feature.properties.name));
-    });
-  }
-  legend.onAdd = function () {
-    var div = L.DomUtil.create('div', 'mmm-legend');
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  };
-  legend.addTo(map);
-  function showLegend(html) { legend.getContainer().innerHTML = html + D.legends.fixed; }
+  // Names just above each perimeter, so they never hide the cells inside it; where two would
+  // cover each other, the larger perimeter keeps its name.
+  perimeterLayer.eachLayer(function (l) {
+    var b = l.getBounds(), label = L.tooltip({permanent: true, direction: 'top',
+      className: 'mmm-label mmm-plabel', opacity: 0.9}).setLatLng([b.getNorth(), b.getCenter().lng])
+      .setContent(l.feature.properties.name);
+    label.mmmRank = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+    perimeterLayer.addLayer(label);
+  });
+  MmmBackdrop.declutter(map, perimeterLayer);
+  var legend = MmmBackdrop.legend(map, 'bottomleft');
+  function showLegend(html) { legend.set(html + D.legends.fixed); }
   showLegend(multi.mmmLegend);
   map.on('baselayerchange', function (e) { if (e.layer.mmmLegend) showLegend(e.layer.mmmLegend); });
   var bases = [multi].concat(gi_);

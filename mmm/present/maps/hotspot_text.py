@@ -93,8 +93,9 @@ def hotspot_rows(
     """The ``top`` multi-phenomenon hotspot cells for a table, by hot phenomena then score.
 
     Each row: ``cell`` (id), ``hot`` (how many phenomena), ``composite`` (score),
-    ``phenomena`` (``[(label, z, count, trend), …]``, strongest z first, the trend translated)
-    and ``incidents`` (of its hot phenomena).
+    ``phenomena`` (``[(label, z, count, trend, borrowed), …]``, strongest z first, the trend
+    translated, ``borrowed`` true when the cell holds no incident of it: hot through its
+    neighbours only) and ``incidents`` (of its hot phenomena).
     """
     trends = trend_names(translate)
     table = result.hotspot_cells()
@@ -108,6 +109,7 @@ def hotspot_rows(
                 float(rec[f"z_{c}"]),
                 int(rec[f"count_{c}"]),
                 trends.get(str(rec[f"trend_{c}"]), ""),
+                int(rec[f"count_{c}"]) == 0,
             )
             for c in codes
         ]

@@ -35,10 +35,11 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from mmm.crs import WEB_CRS, WORKING_CRS
+from mmm.present.maps.backdrop import Backdrop, folium_code
+from mmm.present.maps.streets import MAX_ZOOM
 from mmm.present.style import Translate
 
 DECIMALS = 6  # degrees: about 0.1 m, plenty for a screen and light to send
-MAX_ZOOM = 19  # without it (no tile layer) Leaflet.markercluster draws nothing
 
 
 @dataclass(frozen=True)
@@ -164,45 +165,52 @@ _MAP_JS = (Path(__file__).with_name("map_script.js")).read_text(encoding="utf-8"
 def base_map(
     geom: BaseGeometry,
     assets: Assets,
-    tiles: tuple[str | None, str | None],
+    backdrop: Backdrop,
     _: Translate,
     *,
     font_px: int,
     prefer_canvas: bool = False,
 ) -> folium.Map:
-    """An empty map fitted to ``geom``: local Leaflet only, our CSS, the optional basemap."""
+    """An empty map fitted to ``geom``: local Leaflet only, our CSS, the backdrop (basemap,
+    streets, street search; :mod:`mmm.present.maps.backdrop`), listed in a layer control."""
     (south, west), (north, east) = leaflet_bounds(geom)
     fmap = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         tiles=None,
         zoom_start=14,
         prefer_canvas=prefer_canvas,
-        attribution_control=bool(tiles[0]),
+        attribution_control=backdrop.has_basemap,
     )
-    fmap.options["maxZoom"] = MAX_ZOOM
+    fmap.options["maxZoom"] = MAX_ZOOM  # without it Leaflet.markercluster draws nothing
     fmap.default_js = [("leaflet", assets.leaflet_js)]  # no jQuery, Bootstrap, awesome-markers
     fmap.default_css = [("leaflet_css", assets.leaflet_css)]
-    if tiles[0]:
-        folium.TileLayer(
-            tiles=tiles[0],
-            attr=tiles[1] or "&nbsp;",
-            name=html.escape(_("Basemap")),
-            overlay=True,
-            max_zoom=MAX_ZOOM,
-        ).add_to(fmap)
     root = fmap.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(Element(_css(fmap.get_name(), font_px)), name="mmm_css")
+    css, js = folium_code()
+    root.header.add_child(Element(css), name="mmm_backdrop")
+    name = f"mmm_backdrop_{fmap.get_name()}"
+    data = safe_json(backdrop.script_data(_))
+    fmap.add_child(Script(f"{js}\nvar {name} = MmmBackdrop.add({fmap.get_name()}, {data});"))
+    if backdrop.has_basemap:
+        fmap.add_child(JsLayer(f"{name}.basemap", _("Basemap"), overlay=True, show=True))
+    if backdrop.streets or backdrop.street_tiles:
+        fmap.add_child(JsLayer(f"{name}.streets", _("Streets"), overlay=True, show=True))
     return fmap
 
 
-def add_script(fmap: folium.Map, data: dict[str, Any], zone: BaseGeometry, fit: Any) -> str:
-    """Add :data:`_MAP_JS` with ``data``; returns the JS name of its result."""
+def add_script(
+    fmap: folium.Map, data: dict[str, Any], zone: BaseGeometry, fit: Any, *, top_px: int = 10
+) -> str:
+    """Add :data:`_MAP_JS` with ``data``, fitted to ``fit`` with ``top_px`` free above it (a
+    label); returns the JS name of its result."""
     ns = f"mmm_{fmap.get_name()}"
     data = {"zone": geojson(zone), **data}
     code = _MAP_JS.replace("__NS__", ns).replace("__MAP__", fmap.get_name())
     fmap.add_child(Script(code.replace("__DATA__", safe_json(data))))
-    fit_bounds = folium.FitBounds(leaflet_bounds(fit), padding=(10, 10))
+    fit_bounds = folium.FitBounds(
+        leaflet_bounds(fit), padding_top_left=(10, top_px), padding_bottom_right=(10, 10)
+    )
     fit_bounds.options["animate"] = False  # no zoom animation from the initial view on load
     fmap.add_child(fit_bounds)
     return ns
@@ -218,6 +226,9 @@ def _css(map_id: str, px: int) -> str:
 {m} .mmm-legend i {{ display: inline-block; width: 1.3em; height: .95em; margin-right: .45em;
   border: 1px solid #666; vertical-align: -.1em; }}
 {m} .mmm-legend i.dot {{ border-radius: 50%; width: .95em; }}
+{m} .mmm-legend i.line {{ height: .3em; border: 0; vertical-align: .2em; }}
+{m} .mmm-legend small {{ display: block; max-width: 17em; color: #4a5563; }}
+{m} .leaflet-tooltip.mmm-plabel {{ font-size: {px}px; }}
 {m} .mmm-label, {m} .leaflet-control-layers, {m} .leaflet-popup-content {{ font-size: {px}px; }}
 {m} .leaflet-tooltip.mmm-label {{ font-weight: 600; }}
 {m} .mmm-popup table {{ border-collapse: collapse; margin: .3em 0; }}

@@ -18,7 +18,12 @@ from mmm.present.maps.hotspot_text import metres
 from mmm.present.maps.raster import KDE_RAMP
 from mmm.present.style import Translate
 
-CLASSES = color_brewer("YlOrRd", 6)[1:]  # 5 count classes; the palest is too close to white
+#: One ramp per scale, so a colour never means two things on one map: perimeters in
+#: yellow-orange-red, grid cells in purple-blue, street segments in red-purple (5 classes each;
+#: the palest of each ramp is too close to white, or to a line's halo).
+CLASSES = color_brewer("YlOrRd", 6)[1:]
+GRID_CLASSES = color_brewer("PuBu", 6)[1:]
+SEGMENT_CLASSES = color_brewer("RdPu", 7)[2:]
 #: Fill of a cell hot for 1, 2, … 6+ phenomena (pale: one phenomenon; dark: many).
 MULTI_COLOURS = ("#fed976", "#fd8d3c", "#e31a1c", "#bd0026", "#800026", "#4a0024")
 #: Gi* class → fill (ColorBrewer RdBu: hot red, cold blue, darker = more confident).
@@ -28,14 +33,17 @@ GI_COLOURS = {
 
 
 # -- counts per perimeter and per grid cell ----------------------------------------------------
-def count_breaks(values: np.ndarray, k: int = len(CLASSES)) -> tuple[list[int], list[str]]:
-    """Upper bounds of up to ``k`` count classes, and their colours.
+def count_breaks(
+    values: np.ndarray, colours: tuple[str, ...] | list[str] = CLASSES
+) -> tuple[list[int], list[str]]:
+    """Upper bounds of up to ``len(colours)`` count classes, and their colours.
 
     Counts are skewed (a few hot places, many quiet ones), so the bounds grow geometrically
     from 1 to the maximum: ``ceil(max ** (i / k))``. A scale of ratios reads the same whatever
     the volume, and the top class holds the hottest places only. Zero has no class (white).
     With ``k`` distinct values or fewer, each is a class of its own.
     """
+    k = len(colours)
     positive = np.asarray(values)[np.asarray(values) > 0]
     if not len(positive):
         return [], []
@@ -43,8 +51,8 @@ def count_breaks(values: np.ndarray, k: int = len(CLASSES)) -> tuple[list[int], 
     uniq = np.unique(positive)
     if len(uniq) > k:
         uniq = np.unique(np.ceil(top ** (np.arange(1, k + 1) / k) - 1e-9).clip(1, top))
-    picks = np.round(np.linspace(0, len(CLASSES) - 1, len(uniq))) if len(uniq) > 1 else [2]
-    return [int(b) for b in uniq], [CLASSES[int(i)] for i in picks]
+    picks = np.round(np.linspace(0, k - 1, len(uniq))) if len(uniq) > 1 else [k // 2]
+    return [int(b) for b in uniq], [colours[int(i)] for i in picks]
 
 
 def count_legend(
@@ -56,7 +64,7 @@ def count_legend(
         rows.append((colour, f"{low}" if low == upper else f"{low}–{upper}"))
         low = upper + 1
     items = "".join(f'<div><i style="background:{c}"></i>{t}</div>' for c, t in rows)
-    return f"<h4>{html.escape(title)}</h4>{items}"
+    return f'<div class="mmm-scale"><h4>{html.escape(title)}</h4>{items}</div>'
 
 
 # -- the hotspot map ---------------------------------------------------------------------------
@@ -133,3 +141,16 @@ def fixed_legend(_: Translate) -> str:
         ("border:0;border-top:2px dashed #1d2733;height:0", _("Zone boundary")),
     ]
     return f'<div class="mmm-fixed">{_rows(items)}</div>'
+
+
+def segment_legend(title: str, breaks: list[int], colours: list[str], note: str) -> str:
+    """Classes of the street segments layer, drawn as lines; ``note`` says which are shown."""
+    rows, low = [], 1
+    for upper, colour in zip(breaks, colours, strict=True):
+        rows.append((colour, f"{low}" if low == upper else f"{low}–{upper}"))
+        low = upper + 1
+    items = "".join(f'<div><i class="line" style="background:{c}"></i>{t}</div>' for c, t in rows)
+    return (
+        f'<div class="mmm-scale"><h4>{html.escape(title)}</h4>{items}'
+        f"<small>{html.escape(note)}</small></div>"
+    )

@@ -19,7 +19,15 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
-from mmm.present.maps.leaflet import Assets, add_script, base_map, geojson, lonlat, safe_json
+from mmm.present.maps.backdrop import NO_BACKDROP, Backdrop
+from mmm.present.maps.leaflet import (
+    Assets,
+    add_script,
+    base_map,
+    geojson,
+    lonlat,
+    safe_json,
+)
 from mmm.present.style import CATEGORICAL, Translate, untranslated
 
 
@@ -65,8 +73,7 @@ def perimeter_map(
     incidents: pd.DataFrame | None,
     phenomena: dict[str, str],
     assets: Assets,
-    tiles_url: str | None = None,
-    tiles_attribution: str | None = None,
+    backdrop: Backdrop = NO_BACKDROP,
     translate: Translate = untranslated,
 ) -> folium.Map:
     """One perimeter, zoomed in; its incidents as clustered points when the caller allows it.
@@ -89,18 +96,18 @@ def perimeter_map(
         then the page holds no incident data at all.
     phenomena
         Code → display label; codes not listed are shown by their code.
-    assets, tiles_url, tiles_attribution, translate
-        As for :func:`~mmm.present.maps.zone.zone_map`.
+    assets, backdrop, translate
+        As for :func:`~mmm.present.maps.zone.zone_map`. The perimeter's name stays written
+        above it.
     """
     _ = translate
     if isinstance(perimeter, tuple):
         name, geometry = str(perimeter[0]), perimeter[1]
     else:
         name, geometry = str(perimeter["name"]), perimeter.geometry
-    tiles = (tiles_url, tiles_attribution)
-    fmap = base_map(geometry, assets, tiles, _, font_px=13, prefer_canvas=True)
+    fmap = base_map(geometry, assets, backdrop, _, font_px=13, prefer_canvas=True)
     data: dict[str, Any] = {"perimeter": geojson(geometry), "name": html.escape(name)}
-    data["style"] = {"zoneWeight": 2, "zoneFill": 0.35 if tiles_url else 0.9}
+    data["style"] = {"zoneWeight": 2, "zoneFill": 0.35 if backdrop.has_basemap else 0.9}
     if incidents is not None:
         codes = list(phenomena)
         extra = sorted(set(incidents["phenomenon"].astype(str)) - set(codes))
@@ -129,7 +136,8 @@ def perimeter_map(
             for i in np.flatnonzero(counts)
         )
         title = _("Incidents") if rows else _("No incidents in this period")
-        data["legend"] = f"<h4>{html.escape(title)}</h4>{rows}"
+        data["legend"] = f'<div class="mmm-scale"><h4>{html.escape(title)}</h4>{rows}</div>'
+    if incidents is not None or backdrop.has_basemap or backdrop.streets or backdrop.street_tiles:
         fmap.add_child(folium.LayerControl(collapsed=True))
-    add_script(fmap, data, zone, geometry)
+    add_script(fmap, data, zone, geometry, top_px=36)  # room for the name above it
     return fmap

@@ -12,6 +12,7 @@ labels from the data are escaped. The page itself is built as in :mod:`mmm.prese
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Callable
@@ -25,8 +26,9 @@ from shapely.geometry.base import BaseGeometry
 
 from mmm.access.disclosure import WITHHELD, Figure, change
 from mmm.crs import WORKING_CRS
+from mmm.present.maps.backdrop import NO_BACKDROP, Backdrop
 from mmm.present.maps.leaflet import Assets, JsLayer, add_script, base_map, web_geoms
-from mmm.present.maps.legend import count_breaks, count_legend
+from mmm.present.maps.legend import GRID_CLASSES, count_breaks, count_legend
 from mmm.present.overview import FigureRow
 from mmm.present.style import Translate, untranslated
 
@@ -108,22 +110,25 @@ def zone_map(
     perimeters: gpd.GeoDataFrame,
     current: list[FigureRow],
     previous: list[FigureRow],
-    grid: gpd.GeoDataFrame,
+    grid: gpd.GeoDataFrame | None,
     phenomena: dict[str, str],
     selected: str | None,
     assets: Assets,
-    tiles_url: str | None = None,
-    tiles_attribution: str | None = None,
+    backdrop: Backdrop = NO_BACKDROP,
     presentation: bool = False,
     translate: Translate = untranslated,
     perimeter_url: Callable[[int], str] | None = None,
+    segments_url: str | None = None,
 ) -> folium.Map:
     """The zone map: perimeters as choropleths per phenomenon, the grid, popups and a legend.
 
     One layer per phenomenon plus "All phenomena", as radio buttons in the layer control: the
     choropleths cover each other exactly, so one shows at a time (``selected`` first) and the
-    legend follows it. The grid overlay (semi-transparent, under the perimeters) follows the
-    same phenomenon, so patterns outside the perimeters stay visible. A perimeter's popup lists
+    legend follows it. Every perimeter's name and count stay written on it; where two names
+    would cover each other, the busier perimeter keeps its label. The grid overlay
+    (semi-transparent, under the perimeters) follows the same phenomenon, so patterns outside
+    the perimeters stay visible; it has a ramp and a legend section of its own, as the street
+    segments layer has (off at first, fetched from ``segments_url``). A perimeter's popup lists
     its counts per phenomenon and the change against the previous period (absolute and %,
     "new" when the previous count was 0) and links to its page. The page grows with the
     perimeters and grid cells, never with the incidents.
@@ -142,28 +147,34 @@ def zone_map(
         ones in grey, and a change only between two exact figures. ``None`` (a phenomenon the
         reader is not assigned there) is left out of the popup and the layer.
     grid
-        :func:`mmm.counting.grid.grid_counts` of the chosen months (a column per code); may be empty.
+        :func:`mmm.counting.grid.grid_counts` of the chosen months (a column per code); may be
+        empty. ``None`` for a reader who may not see the grid: the map then offers no grid.
     phenomena
         Code → display label, in display order. "All phenomena" sums only these codes.
     selected
         The phenomenon shown first, or ``None`` for all of them.
     assets
         Local URLs of Leaflet (:meth:`Assets.under`).
-    tiles_url, tiles_attribution
-        An optional basemap (e.g. an internal WMTS) and its attribution; none by default.
+    backdrop
+        The basemap, streets and street search under the map (:class:`Backdrop`); none by
+        default.
     presentation
-        For a shared screen: large fonts, permanent name labels, thicker outlines.
+        For a shared screen: large fonts and labels, thicker outlines, a folded layer control.
     translate
         Translates the English interface strings (e.g. Flask-Babel's ``gettext``).
     perimeter_url
         Perimeter id → URL of its page, linked from the popups.
+    segments_url
+        URL (with the period in its query) of the busiest street segments
+        (:func:`mmm.present.maps.segments.segment_layer`, ``&phenomenon=code`` added); ``None``:
+        no segments layer (partners: segment counts are never released to them).
 
     Raises
     ------
     ValueError
         When ``selected`` is not a key of ``phenomena``.
     """
-    _ = translate
+    _ = functools.cache(translate)  # the same few strings for every popup: translate once
     if selected is not None and selected not in phenomena:
         raise ValueError(f"unknown phenomenon {selected!r}")
     codes, labels = list(phenomena), [_("All phenomena"), *phenomena.values()]
@@ -174,6 +185,7 @@ def zone_map(
     if perimeter_url is not None and "id" in perimeters:
         urls = [perimeter_url(int(pid)) for pid in perimeters["id"]]
     shapes = shapely.to_geojson(web_geoms(perimeters.geometry.values, simplify_m=0.5))
+    areas = shapely.area(np.asarray(perimeters.geometry.values, dtype=object))
     features = [
         {
             "type": "Feature",
@@ -183,19 +195,26 @@ def zone_map(
                 "n": [None if f is None else f.shade for f in current[i]],
                 "t": [None if f is None else f.text for f in current[i]],
                 "popup": _popup(name, labels, current[i], previous[i], urls[i], _),
+                "area": round(float(areas[i]) / 1e6, 4),  # km²: breaks ties between labels
             },
         }
         for i, name in enumerate(names)
     ]
-    cell_counts, rings = _grid_payload(grid, codes)
+    rings: list[Any]
+    if grid is None:
+        cell_counts, rings = np.zeros((0, len(labels)), dtype=np.int64), []
+    else:
+        cell_counts, rings = _grid_payload(grid, codes)
     layers = []
     for k, label in enumerate(labels):
         shades = np.array([f.shade for row in current if (f := row[k]) is not None], dtype=int)
-        (br, col), (gbr, gcol) = count_breaks(shades), count_breaks(cell_counts[:, k])
+        (br, col) = count_breaks(shades)
+        (gbr, gcol) = count_breaks(cell_counts[:, k], GRID_CLASSES)
         title = _("%(phenomenon)s: incidents per perimeter") % {"phenomenon": label}
         gtitle = _("%(phenomenon)s: incidents per grid cell") % {"phenomenon": label}
         layers.append(
-            {"name": html.escape(label), "br": br, "col": col, "gbr": gbr, "gcol": gcol,
+            {"name": html.escape(label), "code": codes[k - 1] if k else "",
+             "br": br, "col": col, "gbr": gbr, "gcol": gcol,
              "legend": count_legend(title, br, col, below=_below(current, k, _)),
              "glegend": count_legend(gtitle, gbr, gcol)}
         )  # fmt: skip
@@ -203,23 +222,27 @@ def zone_map(
     style = {
         "weight": 4 if presentation else 2,
         "zoneWeight": 4 if presentation else 2,
-        "zoneFill": 0.35 if tiles_url else 0.9,
-        "permanent": presentation,
+        "zoneFill": 0.35 if backdrop.has_basemap else 0.9,
         "suppressed": "#b8bec6",
     }
-    tiles = (tiles_url, tiles_attribution)
-    fmap = base_map(zone, assets, tiles, _, font_px=20 if presentation else 13)
+    fmap = base_map(zone, assets, backdrop, _, font_px=20 if presentation else 13)
     data: dict[str, Any] = {
         "perimeters": {"type": "FeatureCollection", "features": features},
         "grid": {"n": cell_counts.tolist(), "c": rings},
+        "gridLayer": grid is not None,
+        "segments": segments_url,
     }
     data |= {"layers": layers, "selected": shown, "style": style}
     ns = add_script(fmap, data, zone, zone)
     for k, label in enumerate(labels):
         fmap.add_child(JsLayer(f"{ns}.layers[{k}]", label, overlay=False, show=k == shown))
-    cell_m = _cell_size(grid)
-    grid_name = _("Grid cells (%(size)s m)") % {"size": cell_m} if cell_m else _("Grid cells")
-    fmap.add_child(JsLayer(f"{ns}.grid", grid_name, overlay=True, show=True))
+    if grid is not None:
+        cell_m = _cell_size(grid)
+        grid_name = _("Grid cells (%(size)s m)") % {"size": cell_m} if cell_m else _("Grid cells")
+        fmap.add_child(JsLayer(f"{ns}.grid", grid_name, overlay=True, show=True))
+    if segments_url is not None:
+        name = _("Busiest street segments")
+        fmap.add_child(JsLayer(f"{ns}.segments", name, overlay=True, show=False))
     fmap.add_child(folium.LayerControl(collapsed=presentation))
     return fmap
 

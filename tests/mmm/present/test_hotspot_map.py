@@ -142,6 +142,7 @@ def test_a_multi_phenomenon_cell_carries_why_it_is_hot(page: str, result: Hotspo
     assert any(data["labels"][k] in LABELS.values() for k in hot)
     text = data["text"]  # the popup's words: translated here, the numbers filled in by the script
     assert text["hotN"] == "~Hot for {n} phenomena~"
+    assert text["neighbours"] == "~no incident in this cell: hot through its neighbours only~"
     assert text["trends"][1:] == ["~new~", "~intensifying~", "~persistent~", "~diminishing~"]
     assert "Hot for 5 phenomena:" not in page  # not the core's English ``why`` sentence
 
@@ -196,7 +197,7 @@ def test_presentation_mode(demo, result: HotspotResult) -> None:
     )
     page = fmap.get_root().render()
     style = _payload(page)["style"]
-    assert style["labels"] is True and style["candidateWeight"] > 3
+    assert style["candidateWeight"] > 3
     assert '"collapsed": true' in page
 
 
@@ -204,8 +205,11 @@ def test_tables_and_warnings(demo, result: HotspotResult) -> None:
     rows = hotspot_rows(result, LABELS, _mark, top=5)
     assert len(rows) == 5
     assert [r["hot"] for r in rows] == sorted((r["hot"] for r in rows), reverse=True)
-    label, z, count, trend = rows[0]["phenomena"][0]
-    assert z > 3 and count > 0 and trend.startswith("~")
+    label, z, count, trend, borrowed = rows[0]["phenomena"][0]
+    assert z > 3 and count > 0 and trend.startswith("~") and not borrowed
+    every = [p for r in hotspot_rows(result, LABELS, _mark, top=10_000) for p in r["phenomena"]]
+    assert any(p[4] for p in every)  # the demo has cells hot through their neighbours only
+    assert all(p[4] == (p[2] == 0) for p in every)
     assert rows[0]["incidents"] == sum(p[2] for p in rows[0]["phenomena"])
     assert warning_messages(result, LABELS, _mark) == []
     assert colocation_matrix(result, LABELS) is None
