@@ -30,6 +30,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from mmm.errors import LimitExceeded
 from mmm.hotspots.near_repeat import NearRepeat, knox_table
 
 #: The bands of the page's near-repeat test: the calculator's usual 100 m and 7 days, with the
@@ -51,14 +52,17 @@ class Reach:
 @dataclass(frozen=True, eq=False)
 class NearRepeatFinding:
     """The near-repeat test of one phenomenon over a period, and its reach (``None``: the
-    table shows no near-repeat pattern)."""
+    table shows no near-repeat pattern). ``table`` is ``None`` when the phenomenon is too dense
+    to test here (more pairs than :data:`mmm.hotspots.near_repeat.MAX_PAIRS`): ``refusal``
+    says so, and the page says it was not tested rather than "no pattern"."""
 
     phenomenon: str
     start: date
     end: date
-    table: NearRepeat
+    table: NearRepeat | None
     reach: Reach | None
     alpha: float
+    refusal: str | None = None
 
 
 def near_repeat_reach(table: NearRepeat, *, alpha: float = 0.05) -> Reach | None:
@@ -107,15 +111,19 @@ def near_repeat_findings(
         mine = inside & (codes == code)
         if mine.sum() < 2:
             continue
-        table = knox_table(
-            x[mine],
-            y[mine],
-            days[mine].astype(np.int64),
-            DISTANCE_BANDS,
-            TIME_BANDS,
-            permutations=permutations,
-            seed=seed,
-        )
+        try:
+            table = knox_table(
+                x[mine],
+                y[mine],
+                days[mine].astype(np.int64),
+                DISTANCE_BANDS,
+                TIME_BANDS,
+                permutations=permutations,
+                seed=seed,
+            )
+        except LimitExceeded as refused:
+            found.append(NearRepeatFinding(code, start, reference, None, None, alpha, str(refused)))
+            continue
         reach = near_repeat_reach(table, alpha=alpha)
         found.append(NearRepeatFinding(code, start, reference, table, reach, alpha))
     return found

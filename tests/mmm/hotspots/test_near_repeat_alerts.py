@@ -82,7 +82,8 @@ def test_a_planted_pattern_is_found_and_a_random_one_is_not() -> None:
     planted = near_repeat_findings(_burglaries(1, True), ["burglary"], reference=end)
     assert len(planted) == 1 and planted[0].reach is not None
     assert planted[0].reach.distance_m >= 100 and planted[0].reach.days >= 7
-    assert planted[0].start == date(2023, 12, 31) and planted[0].table.events == 650
+    assert planted[0].start == date(2023, 12, 31)
+    assert planted[0].table is not None and planted[0].table.events == 650
     random = near_repeat_findings(_burglaries(2, False), ["burglary", "ghost"], reference=end)
     assert [f.phenomenon for f in random] == ["burglary"] and random[0].reach is None
 
@@ -107,3 +108,14 @@ def test_recent_alerts_carry_their_circle_and_last_day() -> None:
     assert all(a.radius_m == reach.distance_m for a in alerts)
     assert alerts[0].until == date(2024, 12, 30) + pd.Timedelta(days=reach.days)
     assert recent_alerts(frame, [], reference=date(2024, 12, 30)) == []
+
+
+def test_a_phenomenon_too_dense_for_a_page_is_said_to_be_untested(monkeypatch) -> None:
+    import mmm.hotspots.near_repeat as near_repeat
+
+    monkeypatch.setattr(near_repeat, "MAX_PAIRS", 100)  # the planted set has far more pairs
+    end = date(2024, 12, 30)
+    [finding] = near_repeat_findings(_burglaries(1, True), ["burglary"], reference=end)
+    assert finding.table is None and finding.reach is None
+    assert finding.refusal is not None and "pairs of incidents" in finding.refusal
+    assert recent_alerts(_burglaries(1, True), [finding], reference=end) == []
