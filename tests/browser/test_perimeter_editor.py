@@ -102,7 +102,7 @@ def test_a_bow_tie_is_refused_and_its_crossing_point_shown(
     tab.fill("input[name=name]", "Strik")
     tab.click("#save")
     expect(tab.locator("#editor-message")).to_be_visible()
-    expect(tab.locator("#editor-message")).to_contain_text("bow-tie")
+    expect(tab.locator("#editor-message")).to_contain_text("kruist zichzelf (een strik)")
     marker = tab.locator("path.mmm-problem")
     expect(marker).to_have_count(1)
     mbox = marker.bounding_box()
