@@ -7,10 +7,11 @@ This script serves one store with ``mmm serve`` as deployed (waitress, ``--threa
 threads) and then, in the same run, with ``mmm serve --dev`` (Flask's development server,
 the baseline), each as its own process on loopback, and measures what users get:
 
-1. builds a SQLite store: the demo zone and its 10 perimeters, N seeded incidents inside the
-   zone (``bench/mappage_data.py``: uniform background plus hotspots, the demo's 8 phenomena,
+1. builds a SQLite store: the demo zone, its 10 perimeters (and as many more as make
+   ``--perimeters M``: 80–320 m across, some overlapping), N seeded incidents inside the zone
+   (``bench/mappage_data.py``: uniform background plus hotspots, the demo's 8 phenomena,
    dates over 2023–2025), the labels and the demo log-ins (kept under ``--workdir`` and
-   reused by a later run with the same N and seed);
+   reused by a later run with the same N, M and seed);
 2. per server: starts it, waits for it, makes one request of each kind as an analyst (the
    first read of the incidents happens there: reported apart, as "first request"), logs in
    U users (analysts, officers and partners in turn; not timed), then lets them all start at
@@ -29,6 +30,7 @@ Run it from the repository root::
 
     .venv/bin/python bench/load.py                                  # 1,000,000 incidents
     .venv/bin/python bench/load.py --incidents 100000 --requests 10
+    .venv/bin/python bench/load.py --perimeters 2000                # and 2,000 perimeters
     .venv/bin/python bench/load.py --incidents 2000 --users 4 --requests 3   # the test's size
 
 Results go to stdout (machine first, aligned tables last); progress goes to stderr.
@@ -40,7 +42,6 @@ import argparse
 import platform
 import sys
 import tempfile
-import time
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -49,9 +50,7 @@ import numpy as np
 from cli import format_table, positive, progress
 from load_client import PAGES, Outcome, run_users, serve, warm_up
 from machine import machine_line
-from mappage_data import PERIOD, build_store, generate_incidents
-
-from mmm.demo import build_demo
+from mappage_data import PERIOD, prepare_store
 
 SERVERS = (("waitress", False), ("dev server", True))
 TARGET_P95_S = 0.5
@@ -60,6 +59,8 @@ TARGET_P95_S = 0.5
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=positive, default=1_000_000, metavar="N")
+    parser.add_argument("--perimeters", type=positive, default=10, metavar="M",
+                        help="perimeters, the demo's 10 included (default: %(default)s)")  # fmt: skip
     parser.add_argument("--users", type=positive, default=50, metavar="U")
     parser.add_argument("--requests", type=positive, default=20, metavar="R",
                         help="requests per user (default: %(default)s)")  # fmt: skip
@@ -71,24 +72,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="keep the store here and reuse it (default: a temporary directory)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=20240601, metavar="S")
     return parser.parse_args(argv)
-
-
-def prepare_store(directory: Path, n: int, seed: int) -> str:
-    """The store of ``n`` incidents in ``directory`` (built unless an earlier run left it)."""
-    path = directory / f"load-{n}-{seed}.sqlite"
-    if path.exists():
-        progress(f"reusing {path}")
-        return f"sqlite:///{path}"
-    progress(f"{n:,}: generating incidents and building the store")
-    start = time.perf_counter()
-    demo = build_demo()
-    incidents = generate_incidents(n, demo, np.random.default_rng([seed, n]))
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    build_store(partial, demo, incidents)
-    partial.rename(path)
-    progress(f"{n:,}: store built in {time.perf_counter() - start:.1f} s")
-    return f"sqlite:///{path}"
 
 
 def measure(store_url: str, dev: bool, args: argparse.Namespace) -> tuple[Outcome, dict, float]:
@@ -146,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
           f"werkzeug {version('werkzeug')}, waitress {version('waitress')}, "
           f"requests {version('requests')}; run on {date.today().isoformat()}")  # fmt: skip
     print(
-        f"data: demo zone and 10 perimeters, {args.incidents:,} incidents "
+        f"data: demo zone, {args.perimeters:,} perimeters, {args.incidents:,} incidents "
         f"({PERIOD.first} to {PERIOD.last}), seed {args.seed}; zone map over the whole period; "
         f"waitress: mmm serve --threads {args.threads}; dev server: mmm serve --dev (Flask's)",
         flush=True,
@@ -154,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mmm-load-") as tmp:
         directory = args.workdir or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        store_url = prepare_store(directory, args.incidents, args.seed)
+        store_url = prepare_store(directory, args.incidents, args.seed, args.perimeters)
         results = {}
         for name, dev in SERVERS:
             results[name] = measure(store_url, dev, args)

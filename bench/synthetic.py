@@ -78,16 +78,25 @@ def generate_perimeters(m: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
     offset = rng.uniform(0.3, 0.8, size=len(movers)) * np.minimum(radius[movers], radius[anchors])
     centres[movers] = centres[anchors] + offset[:, None] * np.c_[np.cos(angle), np.sin(angle)]
 
-    shape = rng.integers(0, 3, size=m)
-    geoms = np.empty(m, dtype=object)
+    geoms = perimeter_shapes(centres, radius, rng)
+    names = np.char.mod("P%05d", np.arange(m)).astype(object)
+    return gpd.GeoDataFrame({"name": names}, geometry=geoms, crs=CRS)
+
+
+def perimeter_shapes(
+    centres: np.ndarray, radius: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Valid polygons around ``centres`` (``m × 2``) reaching about ``radius`` metres: a third
+    each of discs, rotated boxes and irregular 12-gons (also used by ``mappage_data.py``)."""
+    shape = rng.integers(0, 3, size=len(radius))
+    geoms = np.empty(len(radius), dtype=object)
     builders = (_buffered_points, _rotated_boxes, _star_polygons)
     for kind, build in enumerate(builders):
         chosen = shape == kind
         geoms[chosen] = build(centres[chosen], radius[chosen], rng)
     if not shapely.is_valid(geoms).all():
         raise RuntimeError("the perimeter generator made an invalid polygon")
-    names = np.char.mod("P%05d", np.arange(m)).astype(object)
-    return gpd.GeoDataFrame({"name": names}, geometry=geoms, crs=CRS)
+    return geoms
 
 
 def _buffered_points(

@@ -23,14 +23,14 @@ exactly what the views show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from mmm.access.disclosure import NOTHING, Figure, aggregate
+from mmm.access.disclosure import NOTHING, Figure, Kind, aggregate
 from mmm.access.rules import Scope
 from mmm.errors import AccessDenied
 
@@ -184,6 +184,87 @@ class Release:
         if ledger is not None:
             ledger.entries.append(Published(ledger.where, tuple(cells), shown))
         return shown
+
+    def figure_rows(
+        self, perimeters: Sequence[int], phenomena: Sequence[str], months: Iterable[str]
+    ) -> list[tuple[Figure | None, ...]]:
+        """Per perimeter: the figure of every phenomenon of ``phenomena`` it shows, then one per
+        phenomenon (``None`` where it is not shown) — each as :meth:`figure` gives it, for
+        thousands of perimeters at once (a zone map) from arrays of the cells.
+
+        While a :func:`recording` is open they are asked one by one, so that the ledger holds
+        every figure with its cells, as :meth:`figure` writes them.
+        """
+        pids, codes, spans = list(perimeters), list(phenomena), list(months)
+        if _LEDGER.get() is not None:
+            return [self._figure_row(pid, codes, spans) for pid in pids]
+        m = [self._m[month] for month in spans if month in self._m]
+        k = [self._k.get(code, -1) for code in codes]
+        known = np.array([i >= 0 for i in k], dtype=bool)
+        p = [self._p.get(pid, -1) for pid in pids]
+        shape = (len(pids), len(codes), len(m))
+        state = np.full(shape, _RELEASED, dtype=np.int8)
+        counts = np.zeros(shape, dtype=np.int64)
+        rows, cols = np.array([i >= 0 for i in p], dtype=bool), np.flatnonzero(known)
+        if rows.any() and len(cols) and m:
+            chosen = np.ix_(np.array(p)[rows], np.array(k)[cols], np.array(m))
+            state[np.ix_(rows, known)] = self._state[chosen]
+            counts[np.ix_(rows, known)] = self.cells.counts[chosen]
+        released = state == _RELEASED
+        sums, exact = (counts * released).sum(axis=2), released.all(axis=2)
+        shows = np.array([[self.shows(pid, code) for code in codes] for pid in pids], dtype=bool)
+        shows = shows.reshape(len(pids), len(codes))
+        cells = np.where(known, len(m), 0)  # cells in the figure of one perimeter × phenomenon
+        mine = shows & known
+        totals = zip(
+            (mine * cells).sum(axis=1).tolist(),
+            (sums * mine).sum(axis=1).tolist(),
+            (exact | ~mine).all(axis=1).tolist(),
+            strict=True,
+        )
+        made: dict[tuple[str, int], Figure] = {}  # figures are immutable: one of each is enough
+
+        def figure(kind: Kind, value: int) -> Figure:
+            found = made.get((kind, value))
+            if found is None:
+                found = made[(kind, value)] = Figure(kind, value)
+            return found
+
+        if len(m) == 1:  # each perimeter × phenomenon is one cell, shown as the cell is
+            limits = [int(self._limits[i]) if i >= 0 else 0 for i in k]
+            kinds: dict[int, Kind] = {_RELEASED: "exact", _BELOW: "below", _WITHHELD: "withheld"}
+            each = [
+                [figure(kinds[st], n if st == _RELEASED else lim if st == _BELOW else 0)
+                 for st, n, lim in zip(row_state, row_counts, limits, strict=True)]
+                for row_state, row_counts in zip(
+                    state[..., 0].tolist(), counts[..., 0].tolist(), strict=True)
+            ]  # fmt: skip
+        else:
+            each = [
+                [figure("exact" if e else "at_least", v) if n else NOTHING
+                 for n, v, e in zip(cells.tolist(), row_sums, row_exact, strict=True)]
+                for row_sums, row_exact in zip(sums.tolist(), exact.tolist(), strict=True)
+            ]  # fmt: skip
+        result = []
+        for row, row_shows, row_mine, (n, total, all_exact) in zip(
+            each, shows.tolist(), mine.tolist(), totals, strict=True
+        ):
+            if n == 1:  # one phenomenon of one month: the total is that cell
+                whole = row[row_mine.index(True)]
+            else:
+                whole = figure("exact" if all_exact else "at_least", total) if n else NOTHING
+            result.append(
+                (whole, *(f if on else None for f, on in zip(row, row_shows, strict=True)))
+            )
+        return result
+
+    def _figure_row(
+        self, pid: int, codes: list[str], months: list[str]
+    ) -> tuple[Figure | None, ...]:
+        """One row of :meth:`figure_rows`, every figure asked of :meth:`figure` (and recorded)."""
+        mine = [c for c in codes if self.shows(pid, c)]
+        each = {c: self.figure([pid], [c], months) for c in mine}
+        return (self.figure([pid], mine, months), *(each.get(c) for c in codes))
 
     def total(self, cells: list[Cell]) -> Figure:
         """The figure of a sum of known cells: :func:`mmm.access.disclosure.aggregate` of them."""

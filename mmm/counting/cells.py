@@ -1,10 +1,11 @@
 """The month cells of a store — perimeter × phenomenon × month — and where perimeters overlap.
 
 Why here: :class:`mmm.access.release.Release` decides what a reader is shown, but counting
-incidents per perimeter is this package's job. :func:`monthly_cells` counts every perimeter
-(archived ones too: their pages stay reachable) for every month of the data once, and keeps the
-result while neither the incidents nor a perimeter changed; a page then sums cells, it never
-counts incidents again. An incident counts where the perimeter *covers* it, as everywhere.
+incidents per perimeter is this package's job. :func:`monthly_cells` gives the cells of the
+store's count cube (:mod:`mmm.counting.cube`: every perimeter, archived ones too — their pages
+stay reachable — for every month of the data, counted once per data version); a page then sums
+cells, it never counts incidents again. An incident counts where the perimeter *covers* it, as
+everywhere.
 
 :func:`overlap_atoms` splits overlapping perimeters into the areas each combination of them
 covers: the disclosure audit's unknowns.
@@ -12,49 +13,32 @@ covers: the disclosure audit's unknowns.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mmm.access.disclosure_audit import Atoms
-from mmm.access.release import MonthlyCells, Overlap, Release
+from mmm.access.release import MonthlyCells, Release
 from mmm.access.rules import Scope
-from mmm.counting.count import covered_counts, covered_mask
-from mmm.counting.months import available_months
+from mmm.counting.count import covered_mask
+from mmm.counting.cube import count_cube
+from mmm.counting.month_cells import AREA_EPSILON_M2, cells_and_undated, code_incidents
+from mmm.counting.points import PointIndex
 from mmm.store import Store
-
-#: Below this area (m²) a difference or intersection is a drawing artefact, not ground.
-AREA_EPSILON_M2 = 0.01
-
-_CACHE: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], MonthlyCells]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def release(store: Store, scope: Scope) -> Release:
-    """The :class:`~mmm.access.release.Release` of ``store``'s cells for a reader's ``scope``."""
-    return Release(monthly_cells(store), scope)
+    """The :class:`~mmm.access.release.Release` of ``store``'s cells for a reader's ``scope``
+    (kept with the store's count cube: :func:`mmm.counting.cube.count_cube`)."""
+    return count_cube(store).release(scope)
 
 
 def monthly_cells(store: Store) -> MonthlyCells:
-    """Every perimeter × phenomenon × month count of the store, with the overlaps (cached)."""
-    key = (store.data_version(), store.perimeters_version())
-    cached = _CACHE.get(store)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    perimeters = store.perimeters()
-    cells = count_cells(
-        store.incidents(),
-        perimeters["id"].tolist(),
-        np.asarray(perimeters.geometry.values, dtype=object),
-        list(store.phenomena()["code"]),
-    )
-    _CACHE[store] = (key, cells)
-    return cells
+    """Every perimeter × phenomenon × month count of the store, with the overlaps (kept per
+    data version: :func:`mmm.counting.cube.count_cube`)."""
+    return count_cube(store).cells
 
 
 def count_cells(
@@ -70,73 +54,8 @@ def count_cells(
     phenomena
         The codes, in the order of the cells (codes of incidents not listed are added).
     """
-    occurred = pd.to_datetime(incidents["occurred"])
-    dated = incidents[occurred.notna().to_numpy()]
-    months = available_months(dated)
-    codes = list(dict.fromkeys([*phenomena, *sorted(set(dated["phenomenon"]))]))
-    month_of = pd.to_datetime(dated["occurred"]).dt.strftime("%Y-%m")
-    m_idx = pd.Index(months).get_indexer(month_of)
-    k_idx = pd.Index(codes).get_indexer(dated["phenomenon"])
-    keys = (k_idx * max(len(months), 1) + m_idx).astype(np.int64)
-    x, y = dated["x"].to_numpy(dtype=float), dated["y"].to_numpy(dtype=float)
-    n_keys = len(codes) * len(months)
-    counts = covered_counts(x, y, keys, n_keys, geometries) if len(ids) else np.zeros((0, 0))
-    shape = (len(ids), len(codes), len(months))
-    overlaps = _overlaps(ids, geometries, x, y, keys, n_keys, shape)
-    return MonthlyCells(
-        tuple(int(i) for i in ids),
-        tuple(codes),
-        tuple(months),
-        np.asarray(counts, dtype=np.int64).reshape(shape),
-        overlaps,
-    )
-
-
-def _overlaps(
-    ids: list[int],
-    geometries: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
-    keys: np.ndarray,
-    n_keys: int,
-    shape: tuple[int, int, int],
-) -> tuple[Overlap, ...]:
-    """Pairs of perimeters that share ground or incidents, with their difference counts."""
-    masks: dict[int, np.ndarray] = {}
-
-    def inside(i: int) -> np.ndarray:
-        if i not in masks:
-            masks[i] = covered_mask(x, y, geometries[i])
-        return masks[i]
-
-    found = []
-    for i, j in _touching(geometries):
-        gi, gj = geometries[i], geometries[j]
-        shared = shapely.intersection(gi, gj).area > AREA_EPSILON_M2
-        if not shared and not (inside(i) & inside(j)).any():
-            continue
-        big, small = (i, j) if (gi.area, -ids[i]) >= (gj.area, -ids[j]) else (j, i)
-        sides, counts = [], []
-        for a, b in ((big, small), (small, big)):
-            only = inside(a) & ~inside(b)
-            if shapely.difference(geometries[a], geometries[b]).area > AREA_EPSILON_M2 or (
-                only.any()
-            ):
-                sides.append((int(ids[a]), int(ids[b])))
-                counts.append(np.bincount(keys[only], minlength=n_keys).reshape(shape[1:]))
-        found.append(
-            Overlap(int(ids[big]), int(ids[small]), tuple(sides), np.asarray(counts, dtype=int))
-        )
-    return tuple(found)
-
-
-def _touching(geometries: np.ndarray) -> list[tuple[int, int]]:
-    """Index pairs ``i < j`` of geometries that intersect (share at least a point)."""
-    if len(geometries) < 2:
-        return []
-    tree = shapely.STRtree(geometries)
-    left, right = tree.query(geometries, predicate="intersects")
-    return sorted({(int(a), int(b)) for a, b in zip(left, right, strict=True) if a < b})
+    coded = code_incidents(incidents, phenomena)
+    return cells_and_undated(coded, ids, geometries, PointIndex(coded.x, coded.y))[0]
 
 
 def overlap_atoms(store: Store, perimeter_ids: Iterable[int]) -> Atoms:

@@ -1,11 +1,12 @@
 """Counts per perimeter × phenomenon × period: the objective analysis of every action plan.
 
 An incident counts for a perimeter when the perimeter *covers* it (boundary included); an
-incident inside two overlapping perimeters counts in both. The work is vectorised: incidents
-are sorted by x once, each perimeter looks only at the slice inside its bounding box and tests
-it with a prepared ``intersects_xy`` (for points, *intersects* is *covers*). The loop runs over
-perimeters, never over incidents, and no point geometry is built. Counts are additive, so the
-same function can run per partition of the incidents and the results be summed.
+incident inside two overlapping perimeters counts in both. The work is vectorised and runs on
+every core (:mod:`mmm.counting.points`): incidents are sorted by grid row and x once, the
+perimeters look only at the incidents in their bounding boxes and test them with a prepared
+``intersects_xy`` (for points, *intersects* is *covers*). No Python loop runs over incidents or
+perimeters, and no point geometry is built. Counts are additive, so the same function can run
+per partition of the incidents and the results be summed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from mmm.counting.points import PointIndex, in_groups
 from mmm.store import Store
 
 Period = Literal["month", "quarter", "year", "all"]
@@ -32,23 +34,43 @@ def period_labels(occurred: pd.Series | np.ndarray, period: Period) -> np.ndarra
 
     Undated values (NaT) get ``all`` only for ``period="all"``; otherwise ``None``.
     """
-    stamps = pd.DatetimeIndex(pd.to_datetime(occurred))
     if period == "all":
-        return np.full(len(stamps), "all", dtype=object)
+        return np.full(len(occurred), "all", dtype=object)
+    codes, names = period_codes(occurred, period)
+    labels = np.array([*names, None], dtype=object)
+    return labels[codes]  # code -1 (undated) picks the None at the end
+
+
+def period_codes(occurred: pd.Series | np.ndarray, period: Period) -> tuple[np.ndarray, list[str]]:
+    """Each date's period as a code into the sorted period labels (``-1``: undated), and the
+    labels (``2024-03``, ``2024-Q1``, ``2024``; ``all`` for every date, dated or not).
+
+    Linear time: the periods are numbered from the dates' months, never sorted or hashed.
+    """
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}: choose one of {', '.join(PERIODS)}")
-    year = stamps.year.to_numpy()
-    undated = stamps.isna()
+    if period == "all":
+        return np.zeros(len(occurred), dtype=np.int64), ["all"]
+    stamps = np.asarray(pd.to_datetime(occurred), dtype="datetime64[s]")
+    undated = np.isnat(stamps)
+    months = stamps.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    year, month = months // 12 + 1970, months % 12 + 1
     if period == "year":
         keys = year
     elif period == "quarter":
-        keys = year * 10 + (stamps.month.to_numpy() - 1) // 3 + 1
+        keys = year * 10 + (month - 1) // 3 + 1
     else:
-        keys = year * 100 + stamps.month.to_numpy()
-    keys = np.where(undated, -1, np.nan_to_num(keys, nan=-1)).astype(np.int64)
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    names = np.array([_label(int(k), period) for k in uniq], dtype=object)
-    return names[inverse]
+        keys = year * 100 + month
+    keys[undated] = -1
+    dated = keys[~undated]
+    if not len(dated):
+        return keys, []
+    low = int(dated.min())
+    present = np.bincount(dated - low) > 0
+    lookup = np.cumsum(present) - 1
+    codes = np.full(len(keys), -1, dtype=np.int64)
+    codes[~undated] = lookup[dated - low]
+    return codes, [str(_label(int(k) + low, period)) for k in np.flatnonzero(present)]
 
 
 def _label(key: int, period: str) -> str | None:
@@ -75,22 +97,34 @@ def covered_counts(
     geometries
         Polygons; a point on a boundary counts (covers semantics).
     """
-    order = np.argsort(x)  # stability does not matter for counts; quicksort is 2× faster
-    xs, ys, ks = x[order], y[order], keys[order]
-    bounds = shapely.bounds(geometries)
-    lo = np.searchsorted(xs, bounds[:, 0], side="left")
-    hi = np.searchsorted(xs, bounds[:, 2], side="right")
+    return keyed_counts(PointIndex(x, y), keys, n_keys, geometries)
+
+
+def keyed_counts(
+    index: PointIndex,
+    keys: np.ndarray,
+    n_keys: int,
+    geometries: np.ndarray,
+    *,
+    threads: int | None = None,
+) -> np.ndarray:
+    """:func:`covered_counts` on points already indexed (``keys`` in the points' given order).
+
+    Groups of perimeters are counted on ``threads`` threads (default: every core); each writes
+    only its own rows of the result.
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    ks = np.asarray(keys, dtype=np.int64)[index.order]
     counts = np.zeros((len(geometries), n_keys), dtype=np.int64)
-    for i, geom in enumerate(geometries):  # one pass per perimeter, vectorised inside
-        if lo[i] == hi[i] or geom is None or geom.is_empty:
-            continue
-        ys_slice = ys[lo[i] : hi[i]]
-        cand = np.flatnonzero((ys_slice >= bounds[i, 1]) & (ys_slice <= bounds[i, 3])) + lo[i]
-        if not len(cand):
-            continue
-        shapely.prepare(geom)
-        inside = cand[shapely.intersects_xy(geom, xs[cand], ys[cand])]
-        counts[i] = np.bincount(ks[inside], minlength=n_keys)
+
+    def count(group: slice) -> None:
+        owner, pos = index.pairs(geometries[group])
+        size = (group.stop - group.start) * n_keys
+        found = np.bincount(owner * n_keys + ks[pos], minlength=size)
+        counts[group] = found.reshape(-1, n_keys)
+
+    if n_keys:
+        in_groups(count, index.groups(geometries, threads), threads=threads)
     return counts
 
 
@@ -174,13 +208,9 @@ def count_matrix(
         keep &= (occurred >= pd.Timestamp(start)).to_numpy()
     if end is not None:
         keep &= (occurred < pd.Timestamp(end) + pd.Timedelta(days=1)).to_numpy()
-    if period == "all":  # one period: no labels to build for a million rows
-        per_codes, per_names = np.zeros(int(keep.sum()), dtype=np.int64), np.array(["all"])
-    else:
-        labels = period_labels(occurred[keep], period)
-        dated = pd.notna(labels)
-        keep[keep] = dated
-        per_codes, per_names = pd.factorize(labels[dated], sort=True)
+    codes, names = period_codes(occurred[keep], period)
+    keep[keep] = codes >= 0  # undated incidents are in no month, quarter or year
+    per_codes, per_names = codes[codes >= 0], np.asarray(names, dtype=object)
     # Factorize the Series itself: turning an Arrow-backed column into objects costs more.
     phen_codes, phen_names = incidents["phenomenon"][keep].factorize(sort=True)
     n_per = max(len(per_names), 1)

@@ -132,24 +132,49 @@ def grid_counts(
     ok = np.isfinite(x) & np.isfinite(y)
     codes, names = pd.factorize(incidents["phenomenon"][ok], sort=True)
     names = [str(n) for n in names]
-    clash = sorted(set(names) & set(RESERVED))
-    if clash:
-        raise ValueError(f"phenomenon codes {clash} clash with the grid's own columns")
     counts = np.zeros((len(ix), len(names)), dtype=np.int64)
     if len(ix) and len(names):
-        # A lookup table over the zone's bounding grid: cell index → row in ``counts`` (or -1).
-        x0, y0 = ix.min(), iy.min()
-        width, height = int(ix.max() - x0 + 1), int(iy.max() - y0 + 1)
-        lookup = np.full(width * height, -1, dtype=np.int64)
-        lookup[(iy - y0) * width + (ix - x0)] = np.arange(len(ix))
-        col = np.floor(x[ok] / cell_m).astype(np.int64) - x0
-        row = np.floor(y[ok] / cell_m).astype(np.int64) - y0
-        in_box = (col >= 0) & (col < width) & (row >= 0) & (row < height)
-        target = np.full(len(col), -1, dtype=np.int64)
-        target[in_box] = lookup[row[in_box] * width + col[in_box]]
+        target = cell_rows(ix, iy, x[ok], y[ok], cell_m)
         hit = target >= 0
         keys = target[hit] * len(names) + codes[hit]
         counts = np.bincount(keys, minlength=counts.size).reshape(counts.shape)
+    return cell_table(ix, iy, counts, names, cell_m)
+
+
+def cell_rows(
+    ix: np.ndarray, iy: np.ndarray, x: np.ndarray, y: np.ndarray, cell_m: float
+) -> np.ndarray:
+    """The row in the zone cells ``ix, iy`` (:func:`zone_cells`) of each point, ``-1`` outside
+    them (half-open cells, as in :func:`grid_counts`; coordinates finite)."""
+    if not len(ix):
+        return np.full(len(x), -1, dtype=np.int64)
+    # A lookup table over the zone's bounding grid: cell index → row (or -1).
+    x0, y0 = ix.min(), iy.min()
+    width, height = int(ix.max() - x0 + 1), int(iy.max() - y0 + 1)
+    lookup = np.full(width * height, -1, dtype=np.int64)
+    lookup[(iy - y0) * width + (ix - x0)] = np.arange(len(ix))
+    col = np.floor(x / cell_m).astype(np.int64) - x0
+    row = np.floor(y / cell_m).astype(np.int64) - y0
+    in_box = (col >= 0) & (col < width) & (row >= 0) & (row < height)
+    target = np.full(len(col), -1, dtype=np.int64)
+    target[in_box] = lookup[row[in_box] * width + col[in_box]]
+    return target
+
+
+def cell_table(
+    ix: np.ndarray, iy: np.ndarray, counts: np.ndarray, names: list[str], cell_m: float
+) -> gpd.GeoDataFrame:
+    """The table of :func:`grid_counts` from counts per zone cell × phenomenon (``names``,
+    sorted): the cells holding at least one incident, with their ids, total and squares.
+
+    Raises
+    ------
+    ValueError
+        When a phenomenon code is a reserved column name (``cell``, ``total``, ``geometry``).
+    """
+    clash = sorted(set(names) & set(RESERVED))
+    if clash:
+        raise ValueError(f"phenomenon codes {clash} clash with the grid's own columns")
     total = counts.sum(axis=1)
     keep = total > 0
     ix, iy, counts = ix[keep], iy[keep], counts[keep]

@@ -1,7 +1,8 @@
 """The count table ``/api/counts`` serves: perimeter × phenomenon × period, for one reader.
 
 Staff get :func:`mmm.counting.count.count_incidents` as it is (zero rows left out; ``all``
-includes undated incidents). A partner gets every perimeter × phenomenon it is assigned, for
+includes undated incidents), sliced from the store's count cube
+(:func:`mmm.counting.cube.count_cube`: counted once per data version, not per request). A partner gets every perimeter × phenomenon it is assigned, for
 every period of the data, each a figure made from the released month cells
 (:class:`mmm.access.release.Release`): a quarter, a year or ``all`` is exact only when each of
 its months is released, else ``"≥M"`` — so ``period=quarter`` never gives back a month that
@@ -15,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from mmm.access.rules import Scope, visible_counts, visible_perimeters
-from mmm.counting.cells import release
-from mmm.counting.count import Period, count_incidents
+from mmm.counting.count import Period
+from mmm.counting.cube import count_cube
 from mmm.counting.months import MonthRange
 from mmm.store import Store
 
@@ -31,16 +32,16 @@ def count_table(
     ``span``: only the incidents of these months (undated ones left out), e.g. the span an
     OGC API request asks for (:mod:`mmm.present.ogc`); by default every month.
     """
-    perimeters = visible_perimeters(store.perimeters(), scope)
+    cube = count_cube(store)
+    perimeters = visible_perimeters(cube.perimeters, scope)
     if scope.thresholds is None:
-        start, end = (None, None) if span is None else (span.start, span.end)
-        table = count_incidents(store.incidents(), perimeters, period=period, start=start, end=end)
-        table = visible_counts(table, perimeters, scope)
+        months = None if span is None else span.month_list()
+        table = visible_counts(cube.table(perimeters, period, months), perimeters, scope)
         return [
             {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
             for row in table[COLUMNS].to_dict(orient="records")
         ]
-    shown = release(store, scope)
+    shown = cube.release(scope)
     groups: dict[str, list[str]] = {}
     for month in shown.months:
         if span is None or span.first <= month <= span.last:

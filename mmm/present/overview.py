@@ -6,6 +6,9 @@ Periods are whole months; the comparison period is the same number of months jus
 Every count comes from the store's month cells through one :class:`~mmm.access.release.Release`
 for the reader: exact for staff; for a partner (or partners in the room) small cells hidden
 and every total and change made from released cells only (:mod:`mmm.access.disclosure`).
+The cells, the grid and the zone's totals are slices of the store's count cube
+(:func:`mmm.counting.cube.count_cube`), counted once per data version: a page reads no incident
+unless it shows incident points.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from mmm.access.disclosure import Figure
 from mmm.access.labels import phenomenon_labels
 from mmm.access.release import Release
 from mmm.access.rules import EVERYTHING, Scope, visible_perimeters
-from mmm.counting.cells import release
 from mmm.counting.count import covered_mask
+from mmm.counting.cube import GRID_CELL_M, count_cube
 from mmm.counting.grid import grid_counts
 from mmm.counting.months import MonthRange, choose_range
 from mmm.errors import NotFound
@@ -93,17 +96,21 @@ def zone_overview(
     perimeters). Archived perimeters are left out: the map shows the perimeters being worked on
     (active and proposed); their pages stay reachable.
     """
-    perimeters = visible_perimeters(store.perimeters(), scope)
+    cube = count_cube(store)
+    perimeters = visible_perimeters(cube.perimeters, scope)
     perimeters = perimeters[perimeters["status"] != "archived"]
     zone = store.zone()
     if zone is None:
         raise NotFound("the store holds no data yet: import a zone, perimeters and incidents")
-    shown = release(store, scope)
+    shown = cube.release(scope)
     period = choose_range(shown.months, first, last)
     labels = phenomenon_labels(store, language)
     phenomena = {code: labels[code] for code in scope.phenomena(list(labels))}
     ids = [int(pid) for pid in perimeters["id"]]
-    if scope.pairs is None:
+    kept = cube.grid_table(period.month_list()) if cell_m == GRID_CELL_M else None
+    if scope.pairs is None and kept is not None:
+        grid = kept
+    elif scope.pairs is None:
         grid = grid_counts(_between(store.incidents(), period), zone.geometry, cell_m=cell_m)
     else:  # no incident outside the partner's perimeters reaches its page
         grid = perimeters.iloc[0:0][["geometry"]]
@@ -124,13 +131,7 @@ def zone_figures(
     shown: Release, perimeter_ids: list[int], codes: list[str], period: MonthRange
 ) -> list[FigureRow]:
     """Per perimeter: the figure of all its visible phenomena, then one per code (or ``None``)."""
-    months = period.month_list()
-    rows = []
-    for pid in perimeter_ids:
-        mine = [c for c in codes if shown.shows(pid, c)]
-        each = {c: shown.figure([pid], [c], months) for c in mine}
-        rows.append((shown.figure([pid], mine, months), *(each.get(c) for c in codes)))
-    return rows
+    return shown.figure_rows(perimeter_ids, codes, period.month_list())
 
 
 def perimeter_overview(
@@ -154,14 +155,15 @@ def perimeter_overview(
         When no perimeter has this id, or the scope does not show it (the same answer, so an
         id cannot be probed).
     """
-    perimeters = visible_perimeters(store.perimeters(), scope)
+    cube = count_cube(store)
+    perimeters = visible_perimeters(cube.perimeters, scope)
     match = perimeters[perimeters["id"] == perimeter_id]
     if match.empty:
         raise NotFound(f"no perimeter {perimeter_id}")
     row = match.iloc[0]
     zone = store.zone()
     assert zone is not None  # a perimeter exists, so the data has a hull at least
-    shown = release(store, scope)
+    shown = cube.release(scope)
     period = (
         choose_range(shown.months, first, last)
         if first or last or not shown.months
@@ -183,12 +185,15 @@ def perimeter_overview(
         index=list(phenomena),
         columns=months,
     )
-    in_range = inside = None
-    if with_incidents or not shown.suppressed:  # a partner's page reads no incident
-        in_range = _between(store.incidents(), period)
-        inside = _inside(in_range, row.geometry)
-    if in_range is not None and inside is not None and not shown.suppressed:
-        comparison = _comparison(inside, in_range, row.geometry.area, zone.geometry.area, phenomena)
+    inside = None
+    if with_incidents:  # the points themselves; counts come from the cube
+        inside = _inside(_between(store.incidents(), period), row.geometry)
+    if not shown.suppressed:  # a partner is shown no zone figure
+        here = cube.phenomenon_totals(perimeter_id, months)
+        zone_counts = cube.phenomenon_totals(None, months)
+        comparison = _comparison(
+            here, zone_counts, row.geometry.area, zone.geometry.area, phenomena
+        )
     else:
         released = [totals[c].text for c in phenomena]
         comparison = pd.DataFrame({"count": released}, index=list(phenomena), dtype=object)
@@ -227,15 +232,21 @@ def _inside(incidents: pd.DataFrame, geometry: BaseGeometry) -> pd.DataFrame:
 
 
 def _comparison(
-    inside: pd.DataFrame,
-    zone_incidents: pd.DataFrame,
+    here: pd.Series,
+    zone_counts: pd.Series,
     area_m2: float,
     zone_area_m2: float,
     phenomena: dict[str, str],
 ) -> pd.DataFrame:
-    here = inside["phenomenon"].value_counts().reindex(list(phenomena), fill_value=0)
-    zone = zone_incidents["phenomenon"].value_counts().reindex(list(phenomena), fill_value=0)
-    table = pd.DataFrame({"count": here, "zone_count": zone})
+    """Per phenomenon: the perimeter's count (``here``: incidents per code), the zone's, its
+    share of the zone, and both densities."""
+    codes = list(phenomena)
+    table = pd.DataFrame(
+        {
+            "count": here.reindex(codes, fill_value=0).astype(np.int64),
+            "zone_count": zone_counts.reindex(codes, fill_value=0).astype(np.int64),
+        }
+    ).rename_axis("phenomenon")
     table["share_pct"] = (
         100 * table["count"] / table["zone_count"].where(table["zone_count"] > 0)
     ).round(1)

@@ -34,6 +34,9 @@ Progress = Callable[[int, int], None]
 #: Highest weight a phenomenon can get in the multi-phenomenon hotspot score.
 MAX_WEIGHT = 100.0
 
+#: Rows per INSERT statement of a bulk insert (its parameters stay far below SQLite's limit).
+ROWS_PER_INSERT = 50
+
 
 def now_iso() -> str:
     """Current UTC time as an ISO 8601 string (seconds)."""
@@ -77,11 +80,19 @@ class StoreBase:
         """Insert one chunk of rows (tuples in the order of ``names``) in the open transaction.
 
         The driver's own ``executemany`` is used: SQLAlchemy's per-row parameter processing
-        costs more than the insert itself for hundreds of thousands of rows.
+        costs more than the insert itself for hundreds of thousands of rows. Each statement
+        inserts :data:`ROWS_PER_INSERT` rows (in their order): half the time of one per row.
         """
-        marks = ", ".join([self._param] * len(names))
-        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
-        conn.exec_driver_sql(sql, rows)
+        marks = "(" + ", ".join([self._param] * len(names)) + ")"
+        head = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+        whole = len(rows) - len(rows) % ROWS_PER_INSERT
+        if whole:
+            flat = [value for row in rows[:whole] for value in row]
+            step = ROWS_PER_INSERT * len(names)
+            groups = [tuple(flat[i : i + step]) for i in range(0, len(flat), step)]
+            conn.exec_driver_sql(head + ", ".join([marks] * ROWS_PER_INSERT), groups)
+        if whole < len(rows):
+            conn.exec_driver_sql(head + marks, rows[whole:])
 
     def _lock_imports(self, conn: Connection) -> None:
         """Hold the import lock until ``conn``'s transaction ends (SQLite: its write lock does).

@@ -9,24 +9,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from mmm.access.release import Release
 from mmm.store import open_store
 from tests.mmm.present.test_disclosure_walk import exact_totals
+from webmap.answers import answers_of
 
 Login = Callable[[str], FlaskClient]
 OCT, NOV, DEC = "2024-10", "2024-11", "2024-12"
 
 
 @pytest.fixture
-def rule(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def rule(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, app: Flask
+) -> Iterator[str]:
     if request.param == "off":
         monkeypatch.setattr(Release, "total", exact_totals)
-    return str(request.param)
+    answers_of(app).clear()  # answers kept under the other rule (webmap.answers) are not this one's
+    yield str(request.param)
+    answers_of(app).clear()
 
 
 @pytest.fixture(scope="module")

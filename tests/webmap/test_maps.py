@@ -67,12 +67,17 @@ def test_a_basemap_only_when_configured(demo_store_url):
     assert {u.split("/")[2] for u in foreign_urls(page)} <= {"wmts.zone.local"}
 
 
-def test_warm_up_fills_the_incident_cache(demo_store_url):
+def test_warm_up_fills_the_incident_cache_and_the_count_cube(demo_store_url):
+    from mmm.counting.cube import count_cube
     from webmap import create_app, warm_up
     from webmap.extensions import get_store
 
     app = create_app({"TESTING": True, "MMM_STORE": demo_store_url, "SECRET_KEY": "t"})
     warm_up(app)
     with app.app_context():
-        cached = get_store()._incidents_cache
-    assert cached is not None and len(cached[1]) > 50_000
+        store = get_store()
+        cached = store._incidents_cache
+        cube = count_cube(store)
+    assert cached is not None and len(cached.frame) > 50_000
+    assert cube.key == (store.data_version(), store.perimeters_version())
+    assert int(cube.cells.counts.sum()) > 0

@@ -5,7 +5,9 @@ Feature and go through :mod:`mmm.perimeters.edit`; ``POST /api/perimeters/<id>/s
 part of a multipolygon into a new perimeter (201). Refusals answer JSON with a ``reason``:
 403 (the role may not), 404 (no such perimeter), 409 (the edit was based on an old version:
 "changed by X at T — reload"), 422 (a property or the geometry is refused; ``point`` is
-``[lon, lat]`` of the problem when there is one). Writes need the CSRF token in the
+``[lon, lat]`` of the problem when there is one; a geometry refusal also has its ``code``,
+:data:`mmm.perimeters.geometry.REFUSALS`, and its ``reason`` and the ``notes`` of a save are in
+the user's language). Writes need the CSRF token in the
 ``X-CSRFToken`` header (every page has it in ``<meta name="csrf-token">``).
 """
 
@@ -31,7 +33,9 @@ from mmm.store.perimeter_rows import (
     PerimeterVersion,
     display_actor,
 )
+from webmap.answers import kept_json
 from webmap.extensions import current_scope, get_store
+from webmap.vocabulary import geometry_note, geometry_refusal
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -130,7 +134,12 @@ def counts() -> Response:
     period = request.args.get("period", "month")
     if period not in PERIODS:
         abort(400, f"period must be one of {', '.join(PERIODS)}")
-    return jsonify(count_table(get_store(), current_scope(), period))  # type: ignore[arg-type]
+    scope = current_scope()
+
+    def table() -> list[dict[str, Any]]:
+        return count_table(get_store(), scope, period)  # type: ignore[arg-type]
+
+    return kept_json(("counts", period), scope, table)  # the same bytes while nothing changed
 
 
 def limits() -> AreaLimits:
@@ -155,7 +164,8 @@ def refused(error: Exception) -> tuple[Response, int]:
         return jsonify(body), 409
     if isinstance(error, GeometryRefused):
         point = None if error.point is None else list(web_point(error.point))
-        return jsonify({"error": "geometry refused", "reason": error.reason, "point": point}), 422
+        body = {"error": "geometry refused", "code": error.code, "reason": geometry_refusal(error)}
+        return jsonify({**body, "point": point}), 422
     if isinstance(error, (perimeter_edit.FieldRefused, DuplicateName)):
         return jsonify({"error": "refused", "reason": str(error)}), 422
     if isinstance(error, AccessDenied):
@@ -188,7 +198,7 @@ def saved_feature(result: perimeter_edit.SaveResult) -> dict[str, Any]:
     """The saved version, with the repairs made, the overlaps and the counts right after it."""
     return {
         **version_feature(result.saved),
-        "notes": list(result.notes),
+        "notes": [geometry_note(note) for note in result.notes],
         "overlaps": [
             {"id": o.id, "name": o.name, "status": o.status, "shared_m2": round(o.shared_m2, 1)}
             for o in result.overlaps
