@@ -133,11 +133,17 @@ def _template_helpers() -> dict[str, Any]:
 
 
 def warm_up(app: Flask) -> None:
-    """Read the incidents once before the first visitor does (seconds for a million rows)."""
+    """Read the incidents and count them into the store's count cube before the first visitor
+    does (:func:`mmm.counting.cube.count_cube`; a second for a million rows), then the recent
+    change of the zone map (seconds for thousands of perimeters). A request that comes
+    meanwhile waits for this work instead of doing it a second time."""
+    from mmm.counting.cube import count_cube
     from webmap.extensions import get_store
+    from webmap.time_patterns import recent_change
 
     with app.app_context():
-        get_store().incidents()
+        count_cube(get_store())
+        recent_change()
 
 
 def _register_blueprints(app: Flask) -> None:

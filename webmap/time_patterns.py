@@ -13,6 +13,7 @@ computed once per data version.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -46,6 +47,9 @@ from mmm.present.temporal import change_rows, place_heat_tables
 from mmm.rates.tables import perimeter_denominators
 from mmm.temporal.compstat import RecentChange, store_recent_change
 from webmap.extensions import current_scope, get_store
+
+#: One recent-change computation at a time (seconds for thousands of perimeters).
+_RECENT_CHANGE_LOCK = threading.Lock()
 
 
 def may_see_time_patterns(suppressed: bool) -> bool:
@@ -98,13 +102,14 @@ def recent_change() -> RecentChange | None:
     store = get_store()
     key = (store.data_version(), store.perimeters_version())
     cache: dict[str, Any] = current_app.extensions.setdefault("mmm_recent_change", {})
-    if cache.get("key") != key:
-        try:
-            found = store_recent_change(store)
-        except ValueError:  # no dated incident: nothing recent to compare
-            found = None
-        cache.update(key=key, value=found)
-    value: RecentChange | None = cache["value"]
+    with _RECENT_CHANGE_LOCK:  # one request computes it, the others wait for its answer
+        if cache.get("key") != key:
+            try:
+                found = store_recent_change(store)
+            except ValueError:  # no dated incident: nothing recent to compare
+                found = None
+            cache.update(key=key, value=found)
+        value: RecentChange | None = cache["value"]
     return value
 
 

@@ -124,7 +124,7 @@ def test_the_api_lists_every_month_of_a_pair_zeros_included(login: Login) -> Non
 def _popups(client: FlaskClient, query: str) -> dict[str, dict]:
     html = client.get(f"/map?{query}").get_data(as_text=True)
     found = re.findall(
-        r'"name":"([^"]+)","n":(\[[^\]]*\]),"t":(\[[^\]]*\]),"popup":"(.*?)"\}', html
+        r'"name":"([^"]+)","n":(\[[^\]]*\]),"t":(\[[^\]]*\]),"popup":"(.*?)"[,}]', html
     )
     assert found, html[:500]
     return {
