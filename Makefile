@@ -67,4 +67,4 @@ bench: install
 	$(BIN)/python bench/segments.py
 
 clean:
-	rm -rf $(VENV) node_modules webmap/static/vendor instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules webmap/static/vendor build/test-vendor instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache

@@ -37,7 +37,7 @@ def test_every_command_is_in_the_readme():
     assert missing == []
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/architecture.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/architecture.md", "docs/benchmarks.md"])
 def test_links_stay_inside_the_repository_and_resolve(doc: str) -> None:
     path = ROOT / doc
     local = [

@@ -3,11 +3,13 @@
 Why: the app must work on a closed network, so Leaflet, its plugins and the chart library are
 served by the app itself. ``npm ci`` fetches exactly the versions pinned in ``package.json`` /
 ``package-lock.json``; this script copies only the files a page loads (plus each licence), so
-``webmap/static/vendor/`` stays small and git-ignored. Standard library only.
+``webmap/static/vendor/`` stays small and git-ignored. The test-only packages
+(``devDependencies``: axe-core, the accessibility checker the browser tests run on every page) go
+to ``build/test-vendor/`` instead, where the app never serves them. Standard library only.
 
 Usage (from the repository root, after ``npm ci``)::
 
-    python tools/vendor.py [--node-modules DIR] [--dest DIR]
+    python tools/vendor.py [--node-modules DIR] [--dest DIR] [--test-dest DIR]
 
 The layout it writes is the one :meth:`mmm.present.maps.Assets.under` expects.
 """
@@ -56,6 +58,13 @@ FILES: dict[str, list[tuple[str, str]]] = {
 }
 
 
+#: Test-only packages (``devDependencies``), copied to ``--test-dest``: never served by the app.
+TEST_FILES: dict[str, list[tuple[str, str]]] = {
+    # tests/browser/ runs it in every page (tests/browser/pages.py) and fails on serious findings.
+    "axe-core": [("axe.min.js", "axe.min.js"), ("LICENSE", "LICENSE")],
+}
+
+
 class VendorError(Exception):
     """A file or version is not what package.json pins; the message says what to run."""
 
@@ -88,14 +97,17 @@ ADAPTERS = {"vega-interpreter/vega-interpreter.js": classic_interpreter}
 
 
 def pinned_versions(package_json: Path) -> dict[str, str]:
-    """The exact versions ``package.json`` pins, by package name."""
-    return dict(json.loads(package_json.read_text(encoding="utf-8"))["dependencies"])
+    """The exact versions ``package.json`` pins (dependencies and devDependencies), by name."""
+    manifest = json.loads(package_json.read_text(encoding="utf-8"))
+    return {**manifest["dependencies"], **manifest.get("devDependencies", {})}
 
 
-def check_sources(node_modules: Path, pins: dict[str, str]) -> None:
+def check_sources(
+    node_modules: Path, pins: dict[str, str], tables: tuple[dict[str, list[tuple[str, str]]], ...]
+) -> None:
     """Refuse to copy when a package is missing, at another version, or lacks a file."""
     problems = []
-    for package, files in FILES.items():
+    for package, files in (item for table in tables for item in table.items()):
         folder = node_modules / package
         manifest = folder / "package.json"
         if not manifest.is_file():
@@ -116,10 +128,12 @@ def check_sources(node_modules: Path, pins: dict[str, str]) -> None:
         )
 
 
-def copy_files(node_modules: Path, dest: Path) -> list[Path]:
-    """Replace each ``dest/<package>/`` with the listed files; returns what was written."""
+def copy_files(
+    node_modules: Path, dest: Path, table: dict[str, list[tuple[str, str]]] = FILES
+) -> list[Path]:
+    """Replace each ``dest/<package>/`` with the files ``table`` lists; returns what was written."""
     written = []
-    for package, files in FILES.items():
+    for package, files in table.items():
         target = dest / package
         if target.exists():
             shutil.rmtree(target)  # no stale file from an older version stays behind
@@ -144,17 +158,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--node-modules", type=Path, default=ROOT / "node_modules")
     parser.add_argument("--dest", type=Path, default=ROOT / "webmap" / "static" / "vendor")
+    parser.add_argument("--test-dest", type=Path, default=ROOT / "build" / "test-vendor")
     args = parser.parse_args(argv)
     pins = pinned_versions(ROOT / "package.json")
     try:
-        check_sources(args.node_modules, pins)
+        check_sources(args.node_modules, pins, (FILES, TEST_FILES))
     except VendorError as exc:
         print(exc, file=sys.stderr)
         return 1
-    written = copy_files(args.node_modules, args.dest)
-    for package in FILES:
-        count = sum(1 for p in written if p.is_relative_to(args.dest / package))
-        print(f"vendored {package} {pins.get(package, '?')}: {count} files")
+    for table, dest in ((FILES, args.dest), (TEST_FILES, args.test_dest)):
+        written = copy_files(args.node_modules, dest, table)
+        for package in table:
+            count = sum(1 for p in written if p.is_relative_to(dest / package))
+            print(f"vendored {package} {pins.get(package, '?')}: {count} files -> {dest}")
     return 0
 
 

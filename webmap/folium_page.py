@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -10,8 +11,10 @@ import folium
 from branca.element import Figure
 from flask import current_app, url_for
 from markupsafe import Markup
+from shapely.geometry.base import BaseGeometry
 
-from mmm.present.maps import Assets
+from mmm.present.maps import Assets, Backdrop, carried, street_network
+from webmap.extensions import get_store
 from webmap.security import csp_nonce
 from webmap.tiles import basemap
 
@@ -59,3 +62,31 @@ def tiles_attribution() -> str | None:
     """The attribution of the app's own basemap file (HTML-escaped text), else ``None``."""
     found = basemap()
     return html.escape(found.attribution) if found is not None and found.attribution else None
+
+
+def backdrop() -> Backdrop:
+    """What lies under a map page served by the app: the basemap (its file's zooms as native
+    zooms), the street tiles (their URL carries the data version, so a browser keeps them
+    until an import changes them) and the street search."""
+    found, store = basemap(), get_store()
+    streets = search = None
+    if store.street_count():  # the tiles are cut by their own requests, not this page's
+        tile = url_for("maps.street_tile", z=0, x=0, y=0).removesuffix("/0/0/0")
+        streets = f"{tile}/{{z}}/{{x}}/{{y}}?v={store.data_version()}"
+        search = url_for("maps.street_search")
+    return Backdrop(
+        tiles=tiles_url(),
+        attribution=tiles_attribution(),
+        native_zooms=None if found is None else (found.min_zoom, found.max_zoom),
+        streets=streets,
+        search=search,
+    )
+
+
+def carried_backdrop(geometry: BaseGeometry) -> Backdrop:
+    """The backdrop a page carries around ``geometry`` to open without the app (a dossier, the
+    copy Chromium prints): street tiles, search index and basemap images inside the page."""
+    found = carried(geometry.bounds, street_network(get_store()), basemap())
+    if basemap() is None and tiles_url():  # an external tile server stays external
+        found = dataclasses.replace(found, tiles=tiles_url())
+    return found

@@ -29,6 +29,10 @@ ROUTE_RULES: dict[str, tuple[str, ...]] = {
     "maps.home": (),
     "maps.zone": ("view_map",),
     "tiles.tile": (),  # the basemap under every map page: any logged-in user
+    # the streets under every map page and their search: reference data, any logged-in user
+    "maps.street_tile": (),
+    "maps.street_search": (),
+    "maps.segments": ("view_segments",),  # counts per street segment: staff only
     "perimeters.index": ("view_perimeter",),
     "perimeters.show": ("view_perimeter",),
     "perimeters.new": ("propose_perimeter",),
@@ -73,6 +77,7 @@ ROUTE_RULES: dict[str, tuple[str, ...]] = {
     "meeting.choose": ("run_meeting",),
     "meeting.walk": ("run_meeting",),
     "audit.index": ("view_audit",),
+    "audit.download": ("view_audit",),  # the filtered view as CSV, with a purpose (audited)
     "admin.users": ("manage_users",),
     "admin.user": ("manage_users",),
     "admin.password": ("manage_users",),

@@ -7,8 +7,8 @@
   the tile server of ``MMM_TILES_URL``. Inline *styles* stay allowed: Folium and Leaflet write
   them, and a style cannot run code.
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``.
-- ``Cache-Control: no-store`` on everything but the static files and the basemap's tiles (which
-  say ``private`` themselves, :mod:`webmap.tiles`): pages, ``/api`` answers and downloads hold
+- ``Cache-Control: no-store`` on everything but the static files, the basemap's tiles and the
+  street tiles (which say ``private`` themselves, :mod:`webmap.tiles`, :mod:`webmap.maps`): pages, ``/api`` answers and downloads hold
   data that must not stay in a shared or browser cache.
 - The session cookie is ``Secure`` when the request came over HTTPS (``MMM_SECURE_COOKIES=auto``)
   or always (``on``); behind a reverse proxy, ``MMM_PROXY_HOPS`` says how many proxies'
@@ -93,7 +93,7 @@ def _headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
-    if request.endpoint not in ("static", "tiles.tile"):
+    if request.endpoint not in ("static", "tiles.tile", "maps.street_tile"):
         response.headers["Cache-Control"] = "no-store"
     return response
 

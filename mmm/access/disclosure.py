@@ -12,8 +12,10 @@ is a :class:`Figure` computed from cells by :func:`aggregate`:
   never be subtracted to give a hidden cell back — and then no change or percentage
   (:func:`change` answers ``None``).
 
-Staff see every figure exact. Thresholds are per phenomenon (``MMM_SUPPRESS_BELOW``,
-``MMM_SUPPRESS_OVERRIDES``: e.g. higher for intrafamily violence).
+Staff see every figure exact. Thresholds are per phenomenon: the one the zone stored with it
+(``mmm phenomenon set --threshold``) first, else the settings ``MMM_SUPPRESS_OVERRIDES`` (e.g.
+higher for intrafamily violence) and ``MMM_SUPPRESS_BELOW``
+(:func:`mmm.access.rules.thresholds_of`).
 """
 
 from __future__ import annotations

@@ -23,10 +23,17 @@ RULES: dict[str, frozenset[str]] = {
     "view_perimeter": frozenset({"admin", "analyst", "officer", "partner", "dpo"}),
     "view_incidents": frozenset({"admin", "analyst", "officer"}),
     "view_grid": frozenset({"admin", "analyst", "officer"}),
+    # Counts per street segment (the zone map's segments layer, a perimeter's busiest
+    # segments): finer than any released cell, with no disclosure rule of their own — staff only.
+    "view_segments": frozenset({"admin", "analyst", "officer"}),
     # A perimeter's share of the zone and its density against the zone's: zone totals, which a
     # partner (who sees only its own perimeters × phenomena) may not read.
     "view_zone_comparisons": frozenset({"admin", "analyst", "officer", "dpo"}),
     "view_hotspots": frozenset({"admin", "analyst", "officer"}),
+    # When it happens, recent change, near-repeat alerts (mmm.temporal, mmm.present.temporal):
+    # hours, 7-day windows and recent incident places are finer than the month cells the
+    # release model protects, so only staff see them.
+    "view_time_patterns": frozenset({"admin", "analyst", "officer"}),
     "set_weights": frozenset({"admin", "analyst"}),
     "view_assignments": frozenset({"admin", "analyst", "officer", "partner"}),
     "export": frozenset({"admin", "analyst"}),
@@ -151,9 +158,7 @@ def partner_scope(
     pairs = frozenset(
         (int(p), str(c)) for p, c in zip(mine["perimeter_id"], mine["phenomenon"], strict=True)
     )
-    codes = list(store.phenomena()["code"])
-    limits = {code: int((overrides or {}).get(code, threshold)) for code in codes}
-    return Scope(pairs=pairs, thresholds=limits)
+    return Scope(pairs=pairs, thresholds=thresholds_of(store, threshold, overrides))
 
 
 def audience_scope(
@@ -164,9 +169,22 @@ def audience_scope(
     For a screen or a document staff show to partners (meeting mode with partners in the
     room): what partners may not read must not be shown to them either.
     """
+    return Scope(pairs=None, thresholds=thresholds_of(store, threshold, overrides))
+
+
+def thresholds_of(
+    store: Store, threshold: int = 5, overrides: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """The suppression threshold of every phenomenon: the zone's own (``mmm phenomenon set
+    --threshold``) first, else the override of the settings, else ``threshold``.
+
+    The settings (``MMM_SUPPRESS_BELOW``, ``MMM_SUPPRESS_OVERRIDES``) are the defaults; a
+    threshold stored with the phenomenon wins, so a phenomenon the zone named itself is
+    protected as the zone decided whatever the server's settings say.
+    """
+    stored = store.phenomenon_thresholds()
     codes = list(store.phenomena()["code"])
-    limits = {code: int((overrides or {}).get(code, threshold)) for code in codes}
-    return Scope(pairs=None, thresholds=limits)
+    return {code: stored.get(code, int((overrides or {}).get(code, threshold))) for code in codes}
 
 
 def visible_perimeters(perimeters: pd.DataFrame, scope: Scope) -> pd.DataFrame:

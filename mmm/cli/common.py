@@ -63,6 +63,16 @@ def cli_actor() -> str:
         return "cli"
 
 
+def read_password(prompt: str) -> str:
+    """A password from the terminal (asked twice, hidden) or the first line of stdin.
+
+    Never an argument: it would stay in the shell's history and in the process list.
+    """
+    if sys.stdin.isatty():
+        return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\n")
+
+
 def to_day(value: datetime | None) -> date | None:
     """The day of a :data:`DATE` option value (``None`` stays ``None``)."""
     return value.date() if value is not None else None

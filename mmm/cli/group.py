@@ -20,12 +20,17 @@ from mmm.cli.dossier import dossier
 from mmm.cli.evaluate import evaluate
 from mmm.cli.hotspots import hotspots, weights_cmd
 from mmm.cli.imports import import_group
+from mmm.cli.init import init_cmd
 from mmm.cli.labels import label_cmd
 from mmm.cli.near_repeat import near_repeat_cmd
 from mmm.cli.partners import assign_cmd, partner_group
+from mmm.cli.phenomena import phenomenon_group
 from mmm.cli.plans import plan_group
+from mmm.cli.purge import purge_cmd
+from mmm.cli.rates import denominators_cmd, rates_cmd
 from mmm.cli.segments import segments_cmd
 from mmm.cli.serve import serve_cmd
+from mmm.cli.temporal import compstat_cmd, when_cmd
 from mmm.cli.tokens import token_group
 from mmm.cli.users import user_group
 from mmm.errors import MMMError
@@ -81,7 +86,10 @@ def cli(ctx: click.Context, store_url: str | None, debug: bool) -> None:
 
 
 for _command in (
+    init_cmd,
     import_group,
+    phenomenon_group,
+    purge_cmd,
     aggregate_cmd,
     segments_cmd,
     export_cmd,
@@ -97,12 +105,16 @@ for _command in (
     hotspots,
     weights_cmd,
     near_repeat_cmd,
+    when_cmd,
+    compstat_cmd,
+    rates_cmd,
     evaluate,
     db,
     plan_group,
     dossier,
 ):
     cli.add_command(_command)
+import_group.add_command(denominators_cmd)  # mmm import denominators (mmm.cli.rates)
 
 
 def main() -> None:

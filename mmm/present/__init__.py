@@ -24,6 +24,8 @@ from mmm.present.inline import (
     inline_assets,
 )
 from mmm.present.meeting import (
+    Lateness,
+    lateness,
     meeting_slides,
 )
 from mmm.present.overview import (
@@ -48,6 +50,7 @@ from mmm.present.report import (
 __all__ = [
     "Dossier",
     "ExportOptions",
+    "Lateness",
     "PdfError",
     "PerimeterOverview",
     "PlanProgress",
@@ -60,6 +63,7 @@ __all__ = [
     "export",
     "html_to_pdf",
     "inline_assets",
+    "lateness",
     "meeting_slides",
     "perimeter_dossier",
     "perimeter_overview",

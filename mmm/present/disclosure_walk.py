@@ -4,7 +4,8 @@ Why here: the audit (:mod:`mmm.access.disclosure_audit`) must see what the pages
 what someone believes they show. So this module calls the very functions the pages call —
 :func:`~mmm.present.overview.zone_overview` and
 :func:`~mmm.present.overview.perimeter_overview` for every range of whole months a partner can
-choose, :func:`~mmm.present.count_table.count_table` for every period of ``/api/counts`` and
+choose (with the perimeter page's rates, :func:`~mmm.present.rates.perimeter_rate_table`),
+:func:`~mmm.present.count_table.count_table` for every period of ``/api/counts`` and
 every span of the OGC API's ``counts`` collection,
 :func:`~mmm.present.report.plan_progress` for every plan it may open (the plan page, the
 progress report and its PDF show that overview), and
@@ -34,11 +35,15 @@ from mmm.plans import visible_plans
 from mmm.present.count_table import count_table
 from mmm.present.meeting import meeting_slides
 from mmm.present.overview import perimeter_overview, zone_overview
+from mmm.present.rates import perimeter_rate_table
 from mmm.present.report import plan_progress
 from mmm.store import Store
 
 #: The store reads every view makes; the walk makes each once (see :func:`read_once`).
-READS = ("perimeters", "zone", "phenomena", "labels", "data_version", "perimeters_version")
+READS = (
+    "perimeters", "zone", "phenomena", "labels", "data_version", "perimeters_version",
+    "denominator_kinds", "denominators",
+)  # fmt: skip
 
 
 def audit_partner(
@@ -95,7 +100,8 @@ def collect(store: Store, scope: Scope, audience: Scope, *, today: date) -> Ledg
         for pid, name in zip(shown["id"].astype(int), shown["name"], strict=True):
             for first, last in ranges:
                 ledger.where = f"perimeter page {name} {first}..{last}"
-                perimeter_overview(store, pid, first=first, last=last, scope=scope)
+                view = perimeter_overview(store, pid, first=first, last=last, scope=scope)
+                perimeter_rate_table(store, pid, list(view.phenomena), view.period, scope)
         for period in PERIODS:
             ledger.where = f"/api/counts?period={period}"
             count_table(store, scope, period)  # type: ignore[arg-type]

@@ -6,6 +6,8 @@ targets, the open actions per partner and the next evaluation (:func:`mmm.presen
 a perimeter without a plan shows its counts per phenomenon for the last twelve months with
 data (:func:`mmm.present.overview.perimeter_overview`). The scope decides what is shown: with partners
 in the room, staff pass :func:`mmm.access.rules.audience_scope` so small counts are hidden there too.
+An evaluation or an action whose day has passed is flagged with how late it is (:func:`lateness`):
+a project group must not read a date a year in the past as if it were still to come.
 """
 
 from __future__ import annotations
@@ -27,6 +29,25 @@ class Slide:
 
     perimeter: PerimeterOverview
     progress: PlanProgress | None
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """How long ago a due day passed: whole calendar months, and days (for less than a month)."""
+
+    months: int
+    days: int
+
+
+def lateness(due: date | None, today: date) -> Lateness | None:
+    """How late something due on ``due`` is on ``today``; ``None`` when not late (or no day).
+
+    Months are whole calendar months (due 15 January, today 14 March: one month; 15 March: two).
+    """
+    if due is None or due >= today:
+        return None
+    months = (today.year - due.year) * 12 + today.month - due.month - (today.day < due.day)
+    return Lateness(months=months, days=(today - due).days)
 
 
 def meeting_slides(

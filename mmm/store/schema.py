@@ -137,6 +137,9 @@ phenomena = Table(
     Column("label", String(200), nullable=False),
     # Weight in the multi-phenomenon hotspot score, set from the zone's ZVP priorities.
     Column("weight", Float, nullable=False, default=1.0, server_default="1"),
+    # The zone's suppression threshold for this phenomenon (revision 0009); NULL: the
+    # MMM_SUPPRESS_* settings decide.
+    Column("threshold", Integer, nullable=True),
 )
 
 import_batches = Table(
@@ -176,6 +179,9 @@ incidents = Table(
     Column("x", Float, nullable=False),
     Column("y", Float, nullable=False),
     Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    # The end of the window the incident lies in (``--date-to``; revision 0009), NULL when its
+    # moment is known; ``occurred`` is the window's start, which counting by period uses.
+    Column("date_to", String(19), nullable=True),  # ISO 'YYYY-MM-DDTHH:MM:SS'
     UniqueConstraint("source_id", name="uq_incidents_source_id"),
 )
 
@@ -191,6 +197,16 @@ streets = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
 )
 Index("ix_streets_geom", streets.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
+
+# The zone's profile (``mmm init``; revision 0009): its name and interface languages. One row.
+zone_profile = Table(
+    "zone_profile",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("languages", String(50), nullable=False),  # e.g. "nl,fr": the first is the default
+    Column("created_at", String(32), nullable=False),
+)
 
 labels = Table(
     "labels",
@@ -420,4 +436,25 @@ perimeter_versions = Table(
     Column("at", String(32), nullable=False),
     Column("area", Float, nullable=False),  # m², EPSG:31370
     UniqueConstraint("perimeter_id", "version", name="uq_perimeter_version"),
+)
+
+# -- denominators (rates; migration 0010) --------------------------------------------------------
+# What a rate divides by: residents, dwellings… (``kind``). Either a polygon layer (statistical
+# sectors: ``geom`` set, areal-weighted onto perimeters and grid cells when a rate is computed)
+# or a value per perimeter (``perimeter_id`` set). ``mmm import denominators`` replaces every row
+# of one kind in one transaction.
+denominators = Table(
+    "denominators",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(50), nullable=False),  # residents | dwellings | …
+    Column("source_id", String(200), nullable=False),  # the file's feature id or perimeter name
+    Column("value", Float, nullable=False),
+    Column("geom", Geometry31370(), nullable=True),
+    Column("perimeter_id", Integer, ForeignKey("perimeters.id"), nullable=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    UniqueConstraint("kind", "source_id", name="uq_denominator_source"),
+)
+Index("ix_denominators_geom", denominators.c.geom, postgresql_using="gist").ddl_if(
+    dialect="postgresql"
 )

@@ -21,8 +21,10 @@ from sqlalchemy import func, insert, select
 from mmm.limits import NAME_CHARS, check_text
 from mmm.store import schema
 from mmm.store.base import MAX_WEIGHT, BatchInfo, batch_detail
+from mmm.store.denominators import DenominatorTables
 from mmm.store.incidents import IncidentTables
 from mmm.store.perimeters import PerimeterTables
+from mmm.store.phenomena import PhenomenonTables
 from mmm.store.streets import StreetTables
 
 
@@ -35,9 +37,9 @@ class Zone:
     derived: bool
 
 
-class Store(IncidentTables, PerimeterTables, StreetTables):
-    """Read and write the zone, phenomena, perimeters, incidents, streets, batches and audit
-    events."""
+class Store(IncidentTables, PerimeterTables, StreetTables, PhenomenonTables, DenominatorTables):
+    """Read and write the zone, phenomena, perimeters, incidents, streets, denominators, batches
+    and audit events."""
 
     # -- the zone outline ------------------------------------------------------------------
     def zone(self) -> Zone | None:

@@ -4,43 +4,20 @@ and open the dossier offline."""
 from __future__ import annotations
 
 import io
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
-from mmm.demo import (
-    DEMO_PASSWORD,
-    add_demo_partners,
-    add_demo_plans,
-    add_demo_users,
-    load_demo,
-)
-from mmm.store import open_store
-from webmap import create_app
+from mmm.demo import DEMO_PASSWORD
 
 DRAWN = ".slide.current .leaflet-map-pane canvas"
 
 
 @pytest.fixture(scope="module")
-def plans_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A live app on a demo store with the demo action plans."""
-    path = Path(tmp_path_factory.mktemp("meeting")) / "demo.sqlite"
-    store = open_store(f"sqlite:///{path}")
-    load_demo(store)
-    add_demo_partners(store)
-    add_demo_plans(store)
-    add_demo_users(store)
-    store.close()
-    app = create_app({"MMM_STORE": f"sqlite:///{path}", "SECRET_KEY": "browser-meeting"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def plans_url(live_url: str) -> str:
+    """The shared live app: its demo store has the demo action plans."""
+    return live_url
 
 
 def _log_in(tab: Page, url: str, path: str) -> None:

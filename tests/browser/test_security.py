@@ -38,10 +38,12 @@ def test_map_pages_draw_under_the_policy(page, live_url):
     tab.locator(".leaflet-popup-content").wait_for()
     assert tab.evaluate("window.__csp") == []
 
+    tab.click("details.account > summary")  # the language is in the account's menu
     tab.select_option("#language", "fr")  # data-submit, was an onchange
     tab.wait_for_selector('html[lang="fr"]')
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / "hotspots-csp.png"))
+    tab.click("details.account > summary")
     tab.select_option("#language", "nl")
     tab.wait_for_selector('html[lang="nl"]')
     assert tab.evaluate("window.__csp") == []
@@ -52,6 +54,7 @@ def test_logging_out_ends_the_session_in_the_browser(page, live_url):
     tab, problems = page
     log_in(tab, live_url, name="analist")
     cookies = tab.context.cookies()
+    tab.click("details.account > summary")
     tab.click("header form[action$='/logout'] button")
     tab.wait_for_url("**/login")
     tab.context.add_cookies(cookies)  # the cookie from before the logout, put back

@@ -103,6 +103,7 @@ def test_per_phenomenon_threshold_from_the_configuration(demo_store_url):
 def test_audit_page_shows_reads_and_exports_with_their_purpose(login):
     login("analyst").post("/exports/counts.csv", data={"purpose": "evaluation"})
     page = login("admin").get("/audit/?action=export").get_data(as_text=True)
-    assert "web:analist" in page and "counts" in page
-    assert "Evaluatie van een actieplan" in page or "Evaluation of an action plan" in page
+    assert ">analist<small>analist</small>" in page.replace("\n", "")  # name, then role
+    assert "aantallen per perimeter" in page and "gedownload" in page
+    assert "Evaluatie van een actieplan" in page
     assert login("admin").get("/audit/?action=drop").status_code == 400

@@ -122,6 +122,8 @@ def test_downloads_need_a_purpose_and_are_audited(app, login, demo_store_url):
     assert cells.status_code == 200
     header = cells.get_data(as_text=True).splitlines()[0].split(",")
     assert {"phenomenon", "count", "gi_z", "gi_p", "gi_bin", "wkt"} <= set(header)
+    labels = [f"phenomenon_label_{lang}" for lang in ("nl", "fr", "de", "en")]
+    assert header[-len(labels) - 1 : -1] == labels  # after the cells' own columns, before wkt
     store = open_store(demo_store_url)
     events = store.audit_events()
     store.close()

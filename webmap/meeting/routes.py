@@ -12,7 +12,7 @@ from flask_login import current_user
 from mmm import access
 from mmm.errors import NotFound
 from mmm.plans import visible_plans
-from mmm.present.meeting import meeting_slides
+from mmm.present.meeting import lateness, meeting_slides
 from webmap.extensions import current_scope, get_store
 from webmap.reports.render import area_map, merged_header, words
 
@@ -71,4 +71,5 @@ def walk() -> str:
         header=merged_header([m.header for m in maps]),
         suppressed=scope.thresholds is not None,
         words=words(),
+        late=lateness,
     )

@@ -23,11 +23,12 @@ from mmm.present.overview import perimeter_overview
 from mmm.store.perimeter_rows import PerimeterVersion
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors
-from webmap.folium_page import assets, parts, tiles_attribution, tiles_url
+from webmap.folium_page import assets, backdrop, parts
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.perimeters.editor import editor_data, may_edit, statuses
 from webmap.perimeters.forms import UploadForm
 from webmap.perimeters.history import history_rows
+from webmap.time_patterns import near_repeat_parts, rate_parts, time_parts
 from webmap.vocabulary import purpose_names
 
 bp = Blueprint("perimeters", __name__, url_prefix="/perimeters")
@@ -80,8 +81,7 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         incidents=view.incidents,
         phenomena=view.phenomena,
         assets=urls,
-        tiles_url=tiles_url(),
-        tiles_attribution=tiles_attribution(),
+        backdrop=backdrop(),
         translate=_,
     )
     hidden = view.by_month_text if view.suppressed else None
@@ -91,6 +91,15 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
     team = team[team["perimeter_id"] == perimeter_id]
     versions = get_store().perimeter_history(perimeter_id)
     history, earlier = _history(versions)
+    extra = time_parts(
+        view.name,
+        view.geometry,
+        list(view.phenomena),
+        start=view.period.start,
+        end=view.period.end,
+        suppressed=view.suppressed,
+    ) | near_repeat_parts(fmap, view.phenomena, near=view.geometry, suppressed=view.suppressed)
+    extra |= rate_parts(view)
     return render_template(
         "perimeters/show.html",
         view=view,
@@ -105,6 +114,10 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         history=history,
         earlier=earlier,
         may_edit=bool(versions) and may_edit(user, versions[-1]),
+        **extra,
+        segments=maps.perimeter_segments(get_store(), view.geometry, view.period, view.phenomena)
+        if access.can(user, "view_segments")
+        else None,
     )
 
 
@@ -133,6 +146,7 @@ def new() -> str:
         data=editor_data(get_store(), user, None, None),
         current=None,
         statuses=statuses(user, None),
+        backdrop=maps.page_assets(),
     )
 
 
@@ -151,7 +165,11 @@ def edit(perimeter_id: int) -> str:
     except NotFound:
         abort(404)
     return render_template(
-        "perimeters/edit.html", data=data, current=current, statuses=statuses(user, current)
+        "perimeters/edit.html",
+        data=data,
+        current=current,
+        statuses=statuses(user, current),
+        backdrop=maps.page_assets(),
     )
 
 

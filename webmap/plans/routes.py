@@ -32,10 +32,11 @@ from mmm.plans import (
     update_plan,
     visible_plans,
 )
+from mmm.present import maps
 from mmm.present.plan_charts import incidents_spec, survey_spec
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors, submit
-from webmap.folium_page import assets
+from webmap.folium_page import MapParts, assets, backdrop, parts
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.plans import words
 from webmap.plans.forms import (
@@ -50,6 +51,7 @@ from webmap.plans.forms import (
     ResourceForm,
     StepForm,
 )
+from webmap.time_patterns import plan_time_parts
 from webmap.vocabulary import purpose_names
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -86,13 +88,33 @@ def show(plan_id: int) -> str:
         view=view,
         labels=labels,
         charts=_charts(view, labels),
+        map=_map(view),
         chart_js=assets().chart_js,
         forms=_forms(view),
         words=words,
         survey_label=words.survey_label,
         responsibilities=RESPONSIBILITY_NAMES,
         purposes=purpose_names(),
+        **plan_time_parts(view),
     )
+
+
+def _map(view: PlanOverview) -> MapParts:
+    """The plan's perimeter on the zone, with the streets around it (no incident points)."""
+    store = get_store()
+    perimeters = store.perimeters()
+    geometry = perimeters.loc[perimeters["id"] == view.plan.perimeter_id].geometry.iloc[0]
+    zone = store.zone()
+    fmap = maps.perimeter_map(
+        perimeter=(view.plan.perimeter, geometry),
+        zone=geometry if zone is None else zone.geometry,
+        incidents=None,
+        phenomena={},
+        assets=assets(),
+        backdrop=backdrop(),
+        translate=_,
+    )
+    return parts(fmap)
 
 
 def _charts(view: PlanOverview, labels: dict[str, str]) -> dict[str, Any]:

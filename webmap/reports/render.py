@@ -22,9 +22,11 @@ from mmm.present.dossier import Dossier
 from mmm.present.inline import inline_assets
 from mmm.present.pdf import PrintQueue, html_to_pdf
 from mmm.present.report import PlanProgress
-from webmap.folium_page import MapParts, assets, parts, tiles_attribution, tiles_url
+from webmap.folium_page import MapParts, assets, backdrop, carried_backdrop, parts, tiles_url
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.plans import words as plan_words
+from webmap.tiles import basemap
+from webmap.time_patterns import plan_time_parts
 from webmap.vocabulary import purpose_names
 
 _queue_lock = threading.Lock()
@@ -57,16 +59,21 @@ def words() -> dict[str, Any]:
     }
 
 
-def area_map(name: str, geometry: BaseGeometry, zone: BaseGeometry) -> MapParts:
-    """The perimeter on the zone, as on its page but without incident points."""
+def area_map(
+    name: str, geometry: BaseGeometry, zone: BaseGeometry, *, carried: bool = False
+) -> MapParts:
+    """The perimeter on the zone, as on its page but without incident points.
+
+    ``carried``: for a page that opens without the app (the dossier, the copy Chromium
+    prints), which carries its streets and basemap tiles around the perimeter itself.
+    """
     fmap = maps.perimeter_map(
         perimeter=(name, geometry),
         zone=zone,
         incidents=None,
         phenomena={},
         assets=assets(),
-        tiles_url=tiles_url(),
-        tiles_attribution=tiles_attribution(),
+        backdrop=carried_backdrop(geometry) if carried else backdrop(),
         translate=_,
     )
     return parts(fmap)
@@ -78,10 +85,12 @@ def progress_page(progress: PlanProgress, *, printing: bool = False) -> str:
     return render_template(
         "reports/progress.html",
         p=progress,
-        map=area_map(plan.perimeter, progress.geometry, progress.zone),
+        map=area_map(plan.perimeter, progress.geometry, progress.zone, carried=printing),
         words=words(),
         printing=printing,
         purposes=purpose_names(),
+        labels=progress.phenomena,
+        **plan_time_parts(progress.overview),
     )
 
 
@@ -91,7 +100,7 @@ def dossier_page(dossier: Dossier) -> str:
     html = render_template(
         "reports/dossier.html",
         d=dossier,
-        map=area_map(view.name, view.geometry, view.zone),
+        map=area_map(view.name, view.geometry, view.zone, carried=True),
         words=words(),
     )
     return self_contained(html)
@@ -116,7 +125,7 @@ def to_pdf(html: str) -> bytes:
     mmm.present.pdf.PrinterBusy
         When the queue is full (the app answers 503, see :mod:`webmap.limits`).
     """
-    tiles = tiles_url()
+    tiles = None if basemap() is not None else tiles_url()  # the app's own tiles are carried
     return html_to_pdf(
         self_contained(html),
         chromium=current_app.config["MMM_CHROMIUM"],

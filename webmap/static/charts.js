@@ -9,5 +9,9 @@ for (const data of document.querySelectorAll("script[data-chart]")) {
     renderer: "svg",
     ast: true,
     expr: vega.expressionInterpreter,
+  }).then(() => {
+    // The menu's button is an icon only: name it with its tooltip, for a screen reader.
+    const menu = document.querySelector(`${data.dataset.chart} details[title] > summary`);
+    if (menu && !menu.hasAttribute("aria-label")) menu.setAttribute("aria-label", menu.parentElement.title);
   });
 }

@@ -65,3 +65,23 @@ def test_a_bad_choice_is_answered_clearly(login) -> None:
     assert client.get("/meeting/walk").status_code == 404
     assert client.get("/meeting/walk?plan=9999").status_code == 404
     assert client.get("/meeting/walk?perimeter=abc").status_code == 400
+
+
+def test_a_passed_evaluation_and_overdue_actions_are_flagged(login, demo_store_url: str) -> None:
+    from datetime import date
+
+    from mmm.plans import next_check
+    from mmm.present import lateness
+
+    store = open_store(demo_store_url)
+    plan = {p.perimeter: p for p in list_plans(store)}["Stationsbuurt"]
+    html = login("analyst").get(f"/meeting/walk?plan={plan.id}&partners=0").get_data(as_text=True)
+    today = date.today()
+    late = lateness(next_check(store, plan.id), today)
+    if late is None:
+        assert "evaluatie" not in html.split("Volgende evaluatie", 1)[1].split("</p>", 1)[0]
+    elif late.months:
+        word = "maand" if late.months == 1 else "maanden"
+        assert f'<span class="late">evaluatie {late.months} {word} te laat</span>' in html
+    overdue = [a for a in plan.open_actions() if lateness(a.ends_on, today)]
+    assert html.count('<li class="overdue">') == len(overdue)

@@ -107,7 +107,7 @@ def test_a_busy_printer_is_a_translated_page_for_a_browser(
 def test_the_report_page_loads_the_waiting_script_from_a_file(queue_app: Flask) -> None:
     client = _analyst(queue_app)
     page = client.get("/reports/plans/1").get_data(as_text=True)
-    assert '<script src="/static/pdf_wait.js" defer></script>' in page
+    assert '<script src="/static/busy.js" defer></script>' in page
     assert "data-pdf" in page and "De PDF wordt gemaakt" in page
-    script = client.get("/static/pdf_wait.js")
+    script = client.get("/static/busy.js")
     assert script.status_code == 200 and b"form[data-pdf]" in script.data
