@@ -75,6 +75,8 @@ def test_language_is_remembered(store):
                 "view_incidents",
                 "view_grid",
                 "view_zone_comparisons",
+                "view_time_patterns",  # hour x weekday, recent change, near repeats: staff only
+                "view_segments",  # counts per street segment: finer than any released cell
                 "view_assignments",
                 "view_hotspots",
                 "propose_perimeter",  # proposes perimeters; analysts make them active
