@@ -95,7 +95,7 @@ def _circle(vertices: int) -> dict[str, object]:
         ({"name": "Nul\x00byte"}, None, "the name holds a control character (U+0000)"),
         ({"name": "x" * 201}, None, "the name is longer than 200 characters"),
         ({"name": "Lang", "description": "d" * 2001}, None, "longer than 2,000 characters"),
-        ({"name": "Veel hoeken"}, 20_000, "20,001 vertices, more than the 10,000"),
+        ({"name": "Veel hoeken"}, 20_000, "20.001 hoekpunten, meer dan de 10.000"),  # nl
     ],
 )
 def test_refused_fields_and_geometries_are_422_with_the_reason(login, props, geometry, reason):

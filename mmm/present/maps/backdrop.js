@@ -310,6 +310,7 @@ window.MmmBackdrop = window.MmmBackdrop || (function () {
       input.autocomplete = 'off';
       list = L.DomUtil.create('ul', '', div);
       list.setAttribute('role', 'listbox');
+      list.setAttribute('aria-label', T.search);
       note = L.DomUtil.create('div', 'mmm-search-note', div);
       note.setAttribute('aria-live', 'polite');
       L.DomEvent.disableClickPropagation(div);
