@@ -61,13 +61,17 @@ def get_store() -> Store:
 
 
 def current_scope() -> Scope:
-    """What the logged-in user may see (:func:`mmm.access.rules.scope_for`), with the app's thresholds."""
-    return scope_for(
-        get_store(),
-        current_user.user,
-        threshold=current_app.config["MMM_SUPPRESS_BELOW"],
-        overrides=current_app.config["MMM_SUPPRESS_OVERRIDES"],
-    )
+    """What the logged-in user may see (:func:`mmm.access.rules.scope_for`), with the app's
+    thresholds; read once per request (a page asks several times)."""
+    if "mmm_scope" not in g:
+        g.mmm_scope = scope_for(
+            get_store(),
+            current_user.user,
+            threshold=current_app.config["MMM_SUPPRESS_BELOW"],
+            overrides=current_app.config["MMM_SUPPRESS_OVERRIDES"],
+        )
+    scope: Scope = g.mmm_scope
+    return scope
 
 
 def select_locale() -> str:

@@ -27,22 +27,35 @@ class MapParts:
     html: Markup
     script: Markup
 
+    @property
+    def size(self) -> int:
+        """Characters held (what keeping these parts costs, :mod:`webmap.answers`)."""
+        return len(self.header) + len(self.html) + len(self.script)
 
-def parts(fmap: folium.Map) -> MapParts:
-    """Render ``fmap`` and split it so a Jinja template can place each piece.
+    def nonced(self) -> MapParts:
+        """These parts for this request: the header's scripts get its CSP nonce (Folium
+        writes one inline); the template puts the nonce on the ``<script>`` around
+        :attr:`script`."""
+        header = re.sub(r"<script(?=[\s>])", f'<script nonce="{csp_nonce()}"', self.header)
+        return dataclasses.replace(self, header=Markup(header))
 
-    The header's scripts get the request's CSP nonce (Folium writes one inline); the template
-    puts the nonce on the ``<script>`` around :attr:`MapParts.script`.
-    """
+
+def rendered(fmap: folium.Map) -> MapParts:
+    """Render ``fmap`` and split it so a Jinja template can place each piece; nothing of the
+    request is in them yet (see :meth:`MapParts.nonced`), so they may be kept."""
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a Folium map's root is always a branca Figure
     figure.render()
-    header = re.sub(r"<script(?=[\s>])", f'<script nonce="{csp_nonce()}"', figure.header.render())
     return MapParts(
-        header=Markup(header),
+        header=Markup(figure.header.render()),
         html=Markup(figure.html.render()),
         script=Markup(figure.script.render()),
     )
+
+
+def parts(fmap: folium.Map) -> MapParts:
+    """:func:`rendered` parts of ``fmap`` for this request."""
+    return rendered(fmap).nonced()
 
 
 def assets() -> Assets:

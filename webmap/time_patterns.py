@@ -50,6 +50,8 @@ from webmap.extensions import current_scope, get_store
 
 #: One recent-change computation at a time (seconds for thousands of perimeters).
 _RECENT_CHANGE_LOCK = threading.Lock()
+#: One near-repeat test at a time (up to a second per phenomenon).
+_NEAR_REPEAT_LOCK = threading.Lock()
 
 
 def may_see_time_patterns(suppressed: bool) -> bool:
@@ -152,26 +154,31 @@ def hotspot_time_parts(
 def near_repeats(codes: Sequence[str]) -> tuple[list[NearRepeatFinding], list[Alert], date | None]:
     """The near-repeat findings of ``codes`` over the zone's last twelve months, the alerts of
     the last :data:`~mmm.hotspots.near_repeat_alerts.ALERT_DAYS` days and the reference day
-    (the last dated incident; ``None`` without one). Each phenomenon is tested once per data
-    version."""
+    (the last dated incident; ``None`` without one). Each phenomenon is tested, and the alerts
+    of each set of phenomena found, once per data version."""
     store = get_store()
-    cache: dict[str, Any] = current_app.extensions.setdefault("mmm_near_repeats", {})
-    version = store.data_version()
-    if cache.get("version") != version:
-        cache.clear()
-        cache["version"] = version
-    incidents = store.incidents()
-    dated = incidents["occurred"].dropna()
-    if dated.empty:
-        return [], [], None
-    reference = dated.max().date()
-    todo = [c for c in codes if c not in cache]
-    for finding in near_repeat_findings(incidents, todo, reference=reference):
-        cache[finding.phenomenon] = finding
-    for code in todo:
-        cache.setdefault(code, None)
-    findings = [cache[c] for c in codes if cache.get(c) is not None]
-    return findings, recent_alerts(incidents, findings, reference=reference), reference
+    cache: dict[Any, Any] = current_app.extensions.setdefault("mmm_near_repeats", {})
+    with _NEAR_REPEAT_LOCK:  # one test at a time; a second asker waits for its answer
+        version = store.data_version()
+        if cache.get("version") != version:
+            cache.clear()
+            incidents = store.incidents()
+            dated = incidents["occurred"].dropna()
+            cache.update(version=version, reference=None if dated.empty else dated.max().date())
+        reference: date | None = cache["reference"]
+        if reference is None:
+            return [], [], None
+        todo = [c for c in codes if c not in cache]
+        if todo:
+            found = near_repeat_findings(store.incidents(), todo, reference=reference)
+            cache.update({finding.phenomenon: finding for finding in found})
+            for code in todo:
+                cache.setdefault(code, None)
+        findings = [cache[c] for c in codes if cache.get(c) is not None]
+        asked = ("alerts", *codes)  # the same phenomena on every perimeter page: found once
+        if asked not in cache:
+            cache[asked] = recent_alerts(store.incidents(), findings, reference=reference)
+        return findings, cache[asked], reference
 
 
 def near_repeat_parts(

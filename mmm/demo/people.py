@@ -17,6 +17,7 @@ from mmm.access.users import add_user, user_names
 from mmm.demo.zone import DEMO_SOURCES, ZONE_NAME
 from mmm.errors import MMMError
 from mmm.store import Store, schema
+from mmm.store.base import CHANGE_KINDS
 
 #: Demo log-ins, one per role: for the fictional demo zone only, never for real data.
 DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
@@ -41,7 +42,9 @@ def demo_store_refusal(store: Store) -> str | None:
     if zone is not None and zone.name != ZONE_NAME:
         return f"this store holds the zone {zone.name!r}"
     with store.engine.connect() as conn:
-        sources = set(conn.execute(select(schema.import_batches.c.source).distinct()).scalars())
+        b = schema.import_batches.c
+        imports = select(b.source).where(b.kind.not_in(CHANGE_KINDS)).distinct()
+        sources = set(conn.execute(imports).scalars())
     if sources - DEMO_SOURCES:
         return f"this store holds data imported from {sorted(sources - DEMO_SOURCES)[0]!r}"
     users = sorted(user_names(store) - {name for name, _, _ in DEMO_USERS})

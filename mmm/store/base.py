@@ -54,6 +54,11 @@ class BatchInfo:
     rows_rejected: int
 
 
+#: Kinds of the empty batches that mark a change of words rather than an import
+#: (:meth:`StoreBase._mark_changed`).
+CHANGE_KINDS = frozenset({"phenomena", "labels", "zone profile"})
+
+
 class StoreBase:
     """The engine and dialect hooks of a store, its schema check, import batches and audit."""
 
@@ -167,6 +172,13 @@ class StoreBase:
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
+
+    def _mark_changed(self, conn: Connection, kind: str, what: str, actor: str) -> None:
+        """Record a change of what pages show besides incidents and perimeters (phenomena,
+        labels, the zone's languages) as an empty batch: :meth:`data_version` moves on, so a
+        running app redraws what it keeps (``webmap.answers``) instead of showing old words."""
+        assert kind in CHANGE_KINDS
+        self._add_batch(conn, BatchInfo(kind, what, actor, 0, 0), imported=0)
 
     def write_audit(
         self, conn: Connection, actor: str, action: str, entity: str, entity_id: str, detail: dict

@@ -70,7 +70,8 @@ class IncidentTables(StoreBase):
         return frame[keep.to_numpy()].reset_index(drop=True)
 
     def data_version(self) -> int:
-        """A number that changes whenever incidents are added (the latest import batch)."""
+        """A number that changes whenever data is added or changed (the latest import batch:
+        imports, purges, and changes of phenomena, labels and the zone's languages)."""
         with self.engine.connect() as conn:
             found = conn.execute(select(func.max(schema.import_batches.c.id))).scalar()
         return int(found or 0)

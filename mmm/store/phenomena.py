@@ -78,6 +78,7 @@ class PhenomenonTables(StoreBase):
             )
             detail = {"name": name, "languages": list(languages)}
             self.write_audit(conn, actor, "init", "zone", "1", detail)
+            self._mark_changed(conn, "zone profile", "languages", actor)
 
     # -- phenomena ---------------------------------------------------------------------------
     def phenomenon_table(self) -> pd.DataFrame:
@@ -153,6 +154,7 @@ class PhenomenonTables(StoreBase):
             self._write_labels(conn, code, given)
             detail = {"labels": sorted(given), "weight": weight, "threshold": threshold}
             self.write_audit(conn, actor, "add", "phenomenon", code, detail)
+            self._mark_changed(conn, "phenomena", code, actor)
 
     def set_phenomenon(
         self,
@@ -200,6 +202,7 @@ class PhenomenonTables(StoreBase):
             conn.execute(t.update().where(t.c.code == code).values(label=default, **values))
             detail = {"labels": sorted(given), **values}
             self.write_audit(conn, actor, "set", "phenomenon", code, detail)
+            self._mark_changed(conn, "phenomena", code, actor)
 
     def _write_labels(self, conn: Connection, code: str, labels: Mapping[str, str]) -> None:
         t = schema.labels

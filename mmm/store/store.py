@@ -141,6 +141,7 @@ class Store(IncidentTables, PerimeterTables, StreetTables, PhenomenonTables, Den
                 conn.execute(t.update().where(t.c.code == code).values(weight=float(weight)))
             changed = {c: float(w) for c, w in weights.items() if float(w) != known[c]}
             self.write_audit(conn, actor, "set_weights", "phenomena", "", {"weights": changed})
+            self._mark_changed(conn, "phenomena", "weights", actor)
 
     def labels(self, kind: str, language: str) -> dict[str, str]:
         """Labels given for ``kind`` (``phenomenon`` or ``perimeter``) in ``language``, by key."""
@@ -168,3 +169,4 @@ class Store(IncidentTables, PerimeterTables, StreetTables, PhenomenonTables, Den
                 insert(t), {"kind": kind, "key": key, "language": language, "label": label}
             )
             self.write_audit(conn, actor, "label", kind, key, {"language": language})
+            self._mark_changed(conn, "labels", kind, actor)

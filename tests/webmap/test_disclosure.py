@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from mmm.access.release import Release
 from mmm.store import open_store
 from tests.mmm.present.test_disclosure_walk import exact_totals
-from webmap.answers import answers_of
+from webmap.answers import forget_answers
 
 Login = Callable[[str], FlaskClient]
 OCT, NOV, DEC = "2024-10", "2024-11", "2024-12"
@@ -30,9 +30,9 @@ def rule(
 ) -> Iterator[str]:
     if request.param == "off":
         monkeypatch.setattr(Release, "total", exact_totals)
-    answers_of(app).clear()  # answers kept under the other rule (webmap.answers) are not this one's
+    forget_answers(app)  # answers kept under the other rule (webmap.answers) are not this one's
     yield str(request.param)
-    answers_of(app).clear()
+    forget_answers(app)
 
 
 @pytest.fixture(scope="module")

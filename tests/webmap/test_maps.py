@@ -67,7 +67,7 @@ def test_a_basemap_only_when_configured(demo_store_url):
     assert {u.split("/")[2] for u in foreign_urls(page)} <= {"wmts.zone.local"}
 
 
-def test_warm_up_fills_the_incident_cache_and_the_count_cube(demo_store_url):
+def test_warm_up_fills_the_incident_cache_the_count_cube_and_the_near_repeats(demo_store_url):
     from mmm.counting.cube import count_cube
     from webmap import create_app, warm_up
     from webmap.extensions import get_store
@@ -78,6 +78,9 @@ def test_warm_up_fills_the_incident_cache_and_the_count_cube(demo_store_url):
         store = get_store()
         cached = store._incidents_cache
         cube = count_cube(store)
+        codes = set(store.phenomena()["code"])
     assert cached is not None and len(cached.frame) > 50_000
     assert cube.key == (store.data_version(), store.perimeters_version())
     assert int(cube.cells.counts.sum()) > 0
+    tested = app.extensions["mmm_near_repeats"]
+    assert tested["version"] == store.data_version() and codes <= set(tested)

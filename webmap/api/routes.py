@@ -52,8 +52,13 @@ REFUSALS = (
 
 @bp.get("/perimeters")
 def perimeters() -> Response:
-    shown = access.visible_perimeters(get_store().perimeters(), current_scope())
-    return jsonify(feature_collection(perimeter_features(shown)))
+    scope = current_scope()
+
+    def collection() -> dict[str, Any]:
+        shown = access.visible_perimeters(get_store().perimeters(), scope)
+        return feature_collection(perimeter_features(shown))
+
+    return kept_json(("perimeters",), scope, collection)
 
 
 @bp.get("/perimeters/<int:perimeter_id>")

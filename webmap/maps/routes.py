@@ -14,9 +14,10 @@ from werkzeug.wrappers import Response
 from mmm import access
 from mmm.errors import InvalidPeriod, NotFound, PeriodOutOfRange
 from mmm.present import maps
-from mmm.present.overview import zone_overview
+from mmm.present.overview import ZoneOverview, zone_overview
+from webmap.answers import kept_parts
 from webmap.extensions import current_scope, get_store
-from webmap.folium_page import assets, backdrop, parts
+from webmap.folium_page import MapParts, assets, backdrop, rendered
 from webmap.time_patterns import add_zone_layers
 
 #: Seconds a browser keeps a street tile; its URL names the data version, so an import that
@@ -39,18 +40,34 @@ def zone() -> str | tuple[str, int]:
         abort(403)
     selected = request.args.get("phenomenon") or None
     presentation = request.args.get("presentation") == "1"
+    first, last = request.args.get("from"), request.args.get("to")
     try:
-        view = zone_overview(
-            get_store(),
-            first=request.args.get("from"),
-            last=request.args.get("to"),
-            language=str(get_locale()),
-            scope=current_scope(),
+        view, fmap = kept_parts(
+            ("zone", selected, first, last, presentation),
+            lambda: _zone_parts(selected, first, last, presentation),
+            lambda found: found[1].size,
         )
     except NotFound:
         return render_template("maps/empty.html"), 404
     except InvalidPeriod:
         abort(400, _("Choose the months as YYYY-MM, the first not after the last."))
+    return render_template(
+        "maps/zone.html",
+        view=view,
+        map=fmap.nonced(),
+        selected=selected,
+        presentation=presentation,
+    )
+
+
+def _zone_parts(
+    selected: str | None, first: str | None, last: str | None, presentation: bool
+) -> tuple[ZoneOverview, MapParts]:
+    """The zone map's figures and rendered map for the logged-in reader (kept per data state:
+    the same for every reader with the same role, scope and language)."""
+    view = zone_overview(
+        get_store(), first=first, last=last, language=str(get_locale()), scope=current_scope()
+    )
     if selected is not None and selected not in view.phenomena:
         abort(400, _("Unknown phenomenon."))
     fmap = maps.zone_map(
@@ -69,9 +86,7 @@ def zone() -> str | tuple[str, int]:
         segments_url=_segments_url(view.period.first, view.period.last),
     )
     add_zone_layers(fmap, view, selected)
-    return render_template(
-        "maps/zone.html", view=view, map=parts(fmap), selected=selected, presentation=presentation
-    )
+    return view, rendered(fmap)
 
 
 def _segments_url(first: str, last: str) -> str | None:

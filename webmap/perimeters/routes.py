@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from mmm import access
@@ -21,9 +23,10 @@ from mmm.perimeters.geometry import to_geojson
 from mmm.present import charts, maps
 from mmm.present.overview import perimeter_overview
 from mmm.store.perimeter_rows import PerimeterVersion
+from webmap.answers import kept_parts
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors
-from webmap.folium_page import assets, backdrop, parts
+from webmap.folium_page import assets, backdrop, rendered
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.perimeters.editor import editor_data, may_edit, statuses
 from webmap.perimeters.forms import UploadForm
@@ -55,25 +58,59 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
     may_see_points = access.can(user, "view_incidents")
     purpose = request.form.get("purpose")
     show_points = may_see_points and purpose in PURPOSES  # points only with a stated purpose
+    first, last = request.args.get("from"), request.args.get("to")
     try:
-        view = perimeter_overview(
-            get_store(),
-            perimeter_id,
-            first=request.args.get("from"),
-            last=request.args.get("to"),
-            with_incidents=show_points,
-            language=str(get_locale()),
-            scope=current_scope(),
-        )
+        if show_points:  # read with a purpose: made for this request alone, and audited
+            found = _page_parts(perimeter_id, first, last, with_incidents=True)
+        else:
+            found = kept_parts(
+                ("perimeter", perimeter_id, first, last),
+                lambda: _page_parts(perimeter_id, first, last, with_incidents=False),
+                lambda made: made["map"].size + len(made["time_html"]),
+            )
     except NotFound:
         abort(404)
     except InvalidPeriod:
         abort(400, _("Choose the months as YYYY-MM, the first not after the last."))
+    view = found["view"]
     if view.incidents is not None and purpose is not None:
         detail = {"from": view.period.first, "to": view.period.last, "rows": len(view.incidents)}
         record_read(
             get_store(), f"web:{user.name}", "incidents", str(perimeter_id), purpose, detail
         )
+    team = who_does_what(get_store(), current_scope().pairs)
+    team = team[team["perimeter_id"] == perimeter_id]
+    versions = get_store().perimeter_history(perimeter_id)
+    history, earlier = _history(versions)
+    return render_template(
+        "perimeters/show.html",
+        **(found | {"map": found["map"].nonced()}),
+        team=team,
+        responsibilities=RESPONSIBILITY_NAMES,
+        may_see_points=may_see_points,
+        purposes=purpose_names(),
+        history=history,
+        earlier=earlier,
+        may_edit=bool(versions) and may_edit(user, versions[-1]),
+    )
+
+
+def _page_parts(
+    perimeter_id: int, first: str | None, last: str | None, *, with_incidents: bool
+) -> dict[str, Any]:
+    """What a perimeter page shows of the data for the logged-in reader: its figures, the
+    rendered map, the chart, the rates, the time sections (rendered: hundreds of formatted
+    cells) and the busiest segments. Without the incidents the same for every reader with the
+    same role, scope and language while the data stays as it is (:mod:`webmap.answers`)."""
+    view = perimeter_overview(
+        get_store(),
+        perimeter_id,
+        first=first,
+        last=last,
+        with_incidents=with_incidents,
+        language=str(get_locale()),
+        scope=current_scope(),
+    )
     urls = assets()
     fmap = maps.perimeter_map(
         perimeter=(view.name, view.geometry),
@@ -86,12 +123,7 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
     )
     hidden = view.by_month_text if view.suppressed else None
     chart = charts.timeseries_spec(view.by_month, view.phenomena, shown=hidden, translate=_)
-    scope = current_scope()
-    team = who_does_what(get_store(), scope.pairs)
-    team = team[team["perimeter_id"] == perimeter_id]
-    versions = get_store().perimeter_history(perimeter_id)
-    history, earlier = _history(versions)
-    extra = time_parts(
+    time = time_parts(
         view.name,
         view.geometry,
         list(view.phenomena),
@@ -99,26 +131,19 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         end=view.period.end,
         suppressed=view.suppressed,
     ) | near_repeat_parts(fmap, view.phenomena, near=view.geometry, suppressed=view.suppressed)
-    extra |= rate_parts(view)
-    return render_template(
-        "perimeters/show.html",
-        view=view,
-        map=parts(fmap),
-        map_name=fmap.get_name(),
-        chart=chart,
-        chart_js=urls.chart_js,
-        team=team,
-        responsibilities=RESPONSIBILITY_NAMES,
-        may_see_points=may_see_points,
-        purposes=purpose_names(),
-        history=history,
-        earlier=earlier,
-        may_edit=bool(versions) and may_edit(user, versions[-1]),
-        **extra,
-        segments=maps.perimeter_segments(get_store(), view.geometry, view.period, view.phenomena)
-        if access.can(user, "view_segments")
+    may_see_segments = access.can(current_user.user, "view_segments")
+    return {
+        "view": view,
+        "map": rendered(fmap),
+        "map_name": fmap.get_name(),
+        "chart": chart,
+        "chart_js": urls.chart_js,
+        "time_html": Markup(render_template("temporal/_perimeter.html", view=view, **time)),
+        **rate_parts(view),
+        "segments": maps.perimeter_segments(get_store(), view.geometry, view.period, view.phenomena)
+        if may_see_segments
         else None,
-    )
+    }
 
 
 def _history(
