@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from mmm.errors import StoreError
 from mmm.settings import load_settings, thresholds
-from webmap import bearer, safeguards, security
+from webmap import bearer, formats, safeguards, security
 from webmap.extensions import babel, csrf, login_manager, select_locale
 
 #: Endpoints reachable without logging in.
@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(_require_login)  # before the CSRF check: anonymous requests get 401/login
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    formats.install(app)
     _register_blueprints(app)
     app.context_processor(_template_helpers)
     for code in (400, 403, 404, 405):  # JSON routes get JSON errors (see _error_page)

@@ -7,7 +7,7 @@ takes a second to build; a perimeter page's hour × weekday tables and near-repe
 every incident. While the data stays as it is (:func:`mmm.counting.cube.data_key`: the newest
 import batch and perimeter version), the same question from the same reader has the same
 answer, so it is kept. The key holds the store's data state, what of the reader decides the
-answer (:func:`reader_key`: role, scope and language — two readers who may see different
+answer (:func:`reader_key`: rights, scope and language — two readers who may see different
 things never share an answer) and the question. At most :data:`BUDGET_BYTES` are kept per
 kind, least recently used first out; an import, a purge, a perimeter edit or a change of the
 phenomena adds a batch or a version and so changes the key: older answers are never served.
@@ -16,6 +16,7 @@ Fifty people asking the same thing at once make it once: the others wait for tha
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -26,7 +27,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from mmm.access.rules import Scope
+from mmm.access.rules import RULES, Scope
 from mmm.counting.cube import data_key
 from webmap.extensions import current_scope, get_store
 
@@ -114,8 +115,15 @@ def scope_key(scope: Scope) -> Hashable:
 
 
 def reader_key() -> Hashable:
-    """What of the logged-in reader decides a page: role (the rights), scope and language."""
-    return current_user.user.role, scope_key(current_scope()), str(get_locale())
+    """What of the logged-in reader decides a page: rights, scope and language (two roles
+    with the same rights, say an analyst and a neighbourhood officer, share their pages)."""
+    return rights_of(current_user.user.role), scope_key(current_scope()), str(get_locale())
+
+
+@functools.cache
+def rights_of(role: str) -> frozenset[str]:
+    """Every action :data:`mmm.access.rules.RULES` allows ``role``."""
+    return frozenset(action for action, roles in RULES.items() if role in roles)
 
 
 def _state() -> Hashable:

@@ -239,6 +239,20 @@ def assignments(store: Store) -> pd.DataFrame:
         return pd.DataFrame(conn.execute(query).all(), columns=columns)
 
 
+def partner_pairs(store: Store, partner: str) -> frozenset[tuple[int, str]]:
+    """The (perimeter id, phenomenon) pairs the organisation ``partner`` is assigned, in one
+    query (every partner's request asks, :func:`mmm.access.rules.partner_scope`)."""
+    a, p, r = schema.assignments.c, schema.partners.c, schema.perimeters.c
+    query = (
+        select(a.perimeter_id, a.phenomenon)
+        .join(schema.partners, a.partner_id == p.id)
+        .join(schema.perimeters, a.perimeter_id == r.id)
+        .where(p.name == partner)
+    )
+    with store.engine.connect() as conn:
+        return frozenset((int(pid), str(code)) for pid, code in conn.execute(query).all())
+
+
 def who_does_what(store: Store, pairs: frozenset[tuple[int, str]] | None = None) -> pd.DataFrame:
     """Assignments, limited to the (perimeter id, phenomenon) ``pairs`` a user may see.
 

@@ -151,13 +151,9 @@ def partner_scope(
     overrides: Mapping[str, int] | None = None,
 ) -> Scope:
     """What the users of the organisation ``partner`` may see (see :func:`scope_for`)."""
-    from mmm.access.partners import assignments
+    from mmm.access.partners import partner_pairs
 
-    table = assignments(store)
-    mine = table[table["partner"] == partner]
-    pairs = frozenset(
-        (int(p), str(c)) for p, c in zip(mine["perimeter_id"], mine["phenomenon"], strict=True)
-    )
+    pairs = partner_pairs(store, partner)
     return Scope(pairs=pairs, thresholds=thresholds_of(store, threshold, overrides))
 
 
@@ -182,9 +178,10 @@ def thresholds_of(
     threshold stored with the phenomenon wins, so a phenomenon the zone named itself is
     protected as the zone decided whatever the server's settings say.
     """
-    stored = store.phenomenon_thresholds()
-    codes = list(store.phenomena()["code"])
-    return {code: stored.get(code, int((overrides or {}).get(code, threshold))) for code in codes}
+    return {
+        code: int((overrides or {}).get(code, threshold)) if stored is None else stored
+        for code, stored in store.phenomenon_codes().items()
+    }
 
 
 def visible_perimeters(perimeters: pd.DataFrame, scope: Scope) -> pd.DataFrame:

@@ -111,7 +111,7 @@ def get_user(store: Store, user_id: int) -> User:
         row = conn.execute(select(schema.users).where(schema.users.c.id == user_id)).first()
     if row is None:
         raise NotFound(f"no user {user_id}")
-    return _user(row)
+    return user_from_row(row)
 
 
 def user_by_name(store: Store, name: str) -> User:
@@ -126,7 +126,7 @@ def user_by_name(store: Store, name: str) -> User:
         row = conn.execute(select(schema.users).where(schema.users.c.name == name.strip())).first()
     if row is None:
         raise NotFound(f"no user named {name.strip()!r}")
-    return _user(row)
+    return user_from_row(row)
 
 
 def list_users(store: Store) -> list[User]:
@@ -135,7 +135,7 @@ def list_users(store: Store) -> list[User]:
     columns = (u.id, u.name, u.role, u.partner, u.language, u.active, u.session_epoch)
     with store.engine.connect() as conn:
         rows = conn.execute(select(*columns).order_by(u.name)).all()
-    return [_user(row) for row in rows]
+    return [user_from_row(row) for row in rows]
 
 
 def reset_password(store: Store, user_id: int, new_password: str, *, actor: str) -> None:
@@ -191,7 +191,7 @@ def set_active(
     with store.engine.begin() as conn:
         row = _row(conn, user_id)
         if bool(row.active) == active:
-            return _user(row)
+            return user_from_row(row)
         if not active:
             if actor_id is not None and actor_id == user_id:
                 raise MMMError("you cannot deactivate your own account (ask another admin)")
@@ -234,7 +234,7 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
     matches = check_password_hash(_dummy_hash() if row is None else row.password_hash, password)
     if row is None or not row.active or not matches:
         return None
-    return _user(row)
+    return user_from_row(row)
 
 
 def set_language(store: Store, user_id: int, language: str) -> None:
@@ -277,7 +277,8 @@ def _row(conn: Connection, user_id: int) -> Any:
     return row
 
 
-def _user(row: object) -> User:
+def user_from_row(row: object) -> User:
+    """A :class:`User` of a row of ``users`` (as this module or a join selects it)."""
     return User(
         id=int(row.id),  # type: ignore[attr-defined]
         name=row.name,  # type: ignore[attr-defined]

@@ -238,7 +238,7 @@ _GUARD = threading.Lock()
 
 def data_key(store: Store) -> tuple[int, int]:
     """The state of a store's counts: its newest import batch and newest perimeter version."""
-    return store.data_version(), store.perimeters_version()
+    return store.data_state()
 
 
 def count_cube(store: Store) -> CountCube:

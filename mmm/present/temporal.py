@@ -128,17 +128,17 @@ def change_rows(found: RecentChange, area: str, phenomena: Sequence[str]) -> lis
     :data:`mmm.temporal.tables.ZONE`), all phenomena first: ``{"phenomenon": code ("" for all),
     "cells": {(window, comparison): ChangeCell}}`` per row. Empty when the table has no row of
     the place (a perimeter archived since it was computed)."""
-    table = found.table[found.table["area"] == area]
-    rows = []
-    for code in [ALL, *phenomena]:
-        mine = table[table["phenomenon"] == code]
-        if mine.empty:
-            continue
-        cells = {
-            (r.window, r.comparison): ChangeCell(
-                int(r.current), int(r.compared), int(r.change), float(r.p), str(r.direction)
-            )
-            for r in mine.itertuples()
-        }
-        rows.append({"phenomenon": code, "cells": cells})
-    return rows
+    table = found.table
+    mine = table[(table["area"] == area).to_numpy()]
+    cells: dict[str, dict[tuple[str, str], ChangeCell]] = {}
+    for r in zip(
+        mine["phenomenon"].astype(str), mine["window"], mine["comparison"], mine["current"],
+        mine["compared"], mine["change"], mine["p"], mine["direction"], strict=True,
+    ):  # fmt: skip
+        code, window, comparison, current, compared, difference, p, direction = r
+        cells.setdefault(code, {})[(window, comparison)] = ChangeCell(
+            int(current), int(compared), int(difference), float(p), str(direction)
+        )
+    return [
+        {"phenomenon": code, "cells": cells[code]} for code in [ALL, *phenomena] if code in cells
+    ]

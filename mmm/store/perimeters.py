@@ -227,6 +227,15 @@ class PerimeterTables(StoreBase):
             found = conn.execute(select(func.max(schema.perimeter_versions.c.id))).scalar()
         return int(found or 0)
 
+    def data_state(self) -> tuple[int, int]:
+        """``(data_version(), perimeters_version())`` in one query: what every kept answer
+        of the app is checked against, on every request."""
+        batches = select(func.max(schema.import_batches.c.id)).scalar_subquery()
+        versions = select(func.max(schema.perimeter_versions.c.id)).scalar_subquery()
+        with self.engine.connect() as conn:
+            data, shapes = conn.execute(select(batches, versions)).one()
+        return int(data or 0), int(shapes or 0)
+
     def perimeter_history(self, perimeter_id: int) -> list[PerimeterVersion]:
         """Every saved version of a perimeter, oldest first (empty for an unknown id)."""
         with self.engine.connect() as conn:

@@ -100,6 +100,14 @@ class PhenomenonTables(StoreBase):
             frame[f"label_{language}"] = [labels.get((c, language), "") for c in frame["code"]]
         return frame
 
+    def phenomenon_codes(self) -> dict[str, int | None]:
+        """Every phenomenon's code with its stored threshold (``None``: the settings decide),
+        in one query: every partner's request asks (:func:`mmm.access.rules.thresholds_of`)."""
+        t = schema.phenomena.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.code, t.threshold).order_by(t.code)).all()
+        return {code: None if n is None else int(n) for code, n in rows}
+
     def phenomenon_thresholds(self) -> dict[str, int]:
         """The thresholds the zone stored, by code (phenomena without one are left out)."""
         t = schema.phenomena.c

@@ -139,6 +139,9 @@ def _page_parts(
         "chart": chart,
         "chart_js": urls.chart_js,
         "time_html": Markup(render_template("temporal/_perimeter.html", view=view, **time)),
+        # the tables' rows as plain dicts and lists: kept, a page draws them without pandas
+        "comparison": [(code, dict(row)) for code, row in view.comparison.iterrows()],
+        "by_month": [(code, list(row)) for code, row in view.by_month_text.iterrows()],
         **rate_parts(view),
         "segments": maps.perimeter_segments(get_store(), view.geometry, view.period, view.phenomena)
         if may_see_segments
