@@ -157,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     from webmap.auth import bp as auth_bp
     from webmap.exports import bp as exports_bp
     from webmap.hotspots import bp as hotspots_bp
+    from webmap.jobs import bp as jobs_bp
     from webmap.maps import bp as maps_bp
     from webmap.meeting import bp as meeting_bp
     from webmap.ogc import bp as ogc_bp
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (ogc_bp, tokens_bp):  # OGC API – Features, and the API tokens page
         app.register_blueprint(bp)
+    app.register_blueprint(jobs_bp)  # the status of slow work and the file it made (webmap.jobs)
 
 
 def _require_login() -> Response | None:

@@ -46,6 +46,7 @@ ROUTE_RULES: dict[str, tuple[str, ...]] = {
     "api.split_perimeter": ("propose_perimeter",),
     "api.versions": ("view_perimeter_history",),
     "hotspots.index": ("view_hotspots",),
+    "hotspots.compute": ("view_hotspots",),  # the page's script: the same run, as a job
     "hotspots.download": ("view_hotspots", "export"),
     "hotspots.adopt": ("view_hotspots", "propose_perimeter"),
     "hotspots.save_weights": ("set_weights",),
@@ -92,6 +93,10 @@ ROUTE_RULES: dict[str, tuple[str, ...]] = {
     "ogc.item": ("view_perimeter",),
     "tokens.index": (),  # your own API tokens (an administrator: everyone's)
     "tokens.revoke": (),  # the view lets only a token's user or an administrator revoke it
+    # a job's status and its file: any logged-in user, the view answers only the job's owner
+    # (starting one needed the rule of the route that started it)
+    "jobs.status": (),
+    "jobs.result": (),
 }
 
 

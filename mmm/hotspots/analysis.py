@@ -35,6 +35,7 @@ with insufficient data gets ``no_pattern`` everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -56,7 +57,10 @@ from mmm.limits import MAX_MONTHS
 
 
 def analyse_hotspots(
-    incidents: pd.DataFrame, zone: BaseGeometry, options: HotspotOptions | None = None
+    incidents: pd.DataFrame,
+    zone: BaseGeometry,
+    options: HotspotOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> HotspotResult:
     """Run the multi-phenomenon hotspot analysis on incidents in a zone.
 
@@ -69,6 +73,11 @@ def analyse_hotspots(
         The zone outline (EPSG:31370): the grid's study area is the cells overlapping it.
     options
         See :class:`~mmm.hotspots.options.HotspotOptions` (default: all defaults).
+    progress
+        Called as ``progress(step, done, total)`` before each step, for a page that shows how
+        far the run is (default: nobody listens). ``step`` is ``"grid"`` (the counts per cell),
+        ``"phenomenon:<code>"`` (Gi*, KDE and trends of one phenomenon), ``"candidates"`` or
+        ``"colocation"``; ``done`` of ``total`` steps are done.
 
     Returns
     -------
@@ -82,11 +91,14 @@ def analyse_hotspots(
         For a grid of more than :data:`mmm.limits.MAX_GRID_CELLS` cells over the zone.
     """
     options = options or HotspotOptions()
+    report = progress or (lambda step, done, total: None)
     check_grid(zone.bounds, options.cell_m)
-    grid = zone_grid(zone, cell_m=options.cell_m)
     frame = in_period(incidents, options.start, options.end)
     found = sorted(str(p) for p in pd.unique(frame["phenomenon"].dropna()))
     phenomena = sorted(set(options.phenomena)) if options.phenomena else found
+    total = 2 + len(phenomena) + int(options.colocation)
+    report("grid", 0, total)
+    grid = zone_grid(zone, cell_m=options.cell_m)
     codes = pd.Index(phenomena).get_indexer(frame["phenomenon"]).astype(np.int64)
     x = frame["x"].to_numpy(dtype=float)
     y = frame["y"].to_numpy(dtype=float)
@@ -112,24 +124,20 @@ def analyse_hotspots(
             )
         )
     steps, cube = _emerging_cube(frame, grid, codes, len(phenomena), options, quarters, rates)
-    layers = tuple(
-        _layer(
-            code,
-            counts[k],
-            rates[:, k],
-            None if cube is None else cube[:, k],
-            grid,
-            options,
-            zone_ok=grid.n_cells >= options.min_cells_with_data,
-        )
-        for k, code in enumerate(phenomena)
-    )
+    made = []
+    for k, code in enumerate(phenomena):
+        report(f"phenomenon:{code}", 1 + k, total)
+        cube_k = None if cube is None else cube[:, k]
+        zone_ok = grid.n_cells >= options.min_cells_with_data
+        made.append(_layer(code, counts[k], rates[:, k], cube_k, grid, options, zone_ok=zone_ok))
+    layers = tuple(made)
     warnings += [la.warning for la in layers if la.warning is not None]
 
     hot = np.stack([la.hot for la in layers]) if layers else np.zeros((0, *grid.shape), bool)
     hot_count = hot.sum(axis=0).astype(np.int64)
     composite = _composite(layers, grid)
     multi = grid.mask & (hot_count >= options.min_hot)
+    report("candidates", 1 + len(phenomena), total)
     candidates = candidate_perimeters(
         grid,
         multi,
@@ -140,6 +148,7 @@ def analyse_hotspots(
     )
     colocation = None
     if options.colocation:
+        report("colocation", 2 + len(phenomena), total)
         colocation = _colocation(frame, grid, codes, phenomena, options)
     return HotspotResult(
         options=options,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from mmm.errors import NotFound
@@ -12,7 +13,11 @@ from mmm.hotspots.results import HotspotResult
 from mmm.store import Store
 
 
-def run_hotspots(store: Store, options: HotspotOptions | None = None) -> HotspotResult:
+def run_hotspots(
+    store: Store,
+    options: HotspotOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> HotspotResult:
     """Analyse the store's incidents over its zone (and measure hit rate and PAI on a split).
 
     Parameters
@@ -22,6 +27,10 @@ def run_hotspots(store: Store, options: HotspotOptions | None = None) -> Hotspot
         study area.
     options
         See :class:`mmm.hotspots.options.HotspotOptions` (default: all defaults).
+    progress
+        ``progress(step, done, total)`` before each step (default: nobody listens): the steps
+        of :func:`~mmm.hotspots.analysis.analyse_hotspots` after ``"incidents"`` (reading
+        them), and ``"accuracy"`` last when ``options.split`` asks for it.
 
     Raises
     ------
@@ -51,8 +60,17 @@ def run_hotspots(store: Store, options: HotspotOptions | None = None) -> Hotspot
         unknown = sorted({code for code, _ in options.weights} - known)
         if unknown:
             raise ValueError(f"weights given for unknown phenomena: {', '.join(unknown)}")
+    report = progress or (lambda step, done, total: None)
+    accuracy = int(options.split is not None)  # the accuracy step
+    report("incidents", 0, 1 + accuracy)
     incidents = store.incidents()
-    result = analyse_hotspots(incidents, zone.geometry, options)
+
+    def analysis_step(step: str, done: int, total: int) -> None:
+        report(step, 1 + done, 1 + total + accuracy)
+
+    result = analyse_hotspots(incidents, zone.geometry, options, analysis_step)
     if options.split is not None:
+        total = 3 + len(result.layers) + int(options.colocation)
+        report("accuracy", total - 1, total)
         result = replace(result, accuracy=predictive_accuracy(incidents, zone.geometry, options))
     return result

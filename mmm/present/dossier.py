@@ -12,6 +12,7 @@ when it opens; :func:`record_download` writes the audit event every download nee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -58,6 +59,7 @@ def perimeter_dossier(
     first: str | None = None,
     last: str | None = None,
     language: str = "nl",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Dossier:
     """Gather the dossier of perimeter ``perimeter_id`` as a reader with ``scope`` may see it.
 
@@ -69,6 +71,9 @@ def perimeter_dossier(
         The day the dossier is made for.
     language
         Of the phenomenon labels.
+    progress
+        ``progress(step, done, total)`` before each step (default: nobody listens): ``"counts"``
+        (the perimeter's counts), ``"team"`` (who does what), then ``"plan"`` once per plan.
 
     Raises
     ------
@@ -77,15 +82,23 @@ def perimeter_dossier(
     InvalidPeriod
         For months that are not ``YYYY-MM`` or out of order.
     """
+    report = progress or (lambda step, done, total: None)
+    report("counts", 0, 2)
     overview = perimeter_overview(
         store, perimeter_id, first=first, last=last, language=language, scope=scope
     )
-    team = who_does_what(store, scope.pairs)
     plans = plans_of(store, scope, perimeter_id)
+    total = 2 + len(plans)
+    report("team", 1, total)
+    team = who_does_what(store, scope.pairs)
+    progresses = []
+    for done, plan in enumerate(plans, start=2):
+        report("plan", done, total)
+        progresses.append(plan_progress(store, plan.id, scope, today=today, language=language))
     return Dossier(
         perimeter=overview,
         team=team[team["perimeter_id"] == perimeter_id].reset_index(drop=True),
-        plans=[plan_progress(store, p.id, scope, today=today, language=language) for p in plans],
+        plans=progresses,
         made_on=today,
     )
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -135,6 +135,7 @@ def html_to_pdf(
     allow_origins: Iterable[str] = (),
     timeout_s: float = 30.0,
     queue: PrintQueue | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> bytes:
     """Print a self-contained HTML document to an A4 PDF; returns the PDF's bytes.
 
@@ -152,6 +153,9 @@ def html_to_pdf(
         How long the page may take to load and draw its maps, in seconds.
     queue
         The queue Chromium runs through (one at a time); ``None``: print at once.
+    progress
+        ``progress(step, done, total)`` (default: nobody listens): ``"queue"`` while the
+        request waits for the printer, ``"print"`` once Chromium prints it (steps 0 and 1 of 2).
 
     Raises
     ------
@@ -162,12 +166,15 @@ def html_to_pdf(
     """
     executable = find_chromium(chromium)
     allowed = {_origin(o) for o in allow_origins}
+    report = progress or (lambda step, done, total: None)
+    report("queue", 0, 2)
     # Playwright's sync API refuses a thread with a running asyncio loop (an async server, a
     # notebook, another sync Playwright session): a thread of its own never has one.
     with (
         queue.turn() if queue is not None else nullcontext(),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="mmm-pdf") as pool,
     ):
+        report("print", 1, 2)
         return pool.submit(_print, html, executable, allowed, timeout_s * 1000).result()
 
 

@@ -45,6 +45,7 @@ SAMPLES = {
     "z": 0,  # a basemap tile (none configured here: an empty 404 for whoever is logged in)
     "x": 0,
     "y": 0,
+    "job_id": "none",  # nobody's job: a 404 for whoever is logged in (webmap.jobs)
 }
 EDITS_A_PERIMETER = {"perimeters.edit", "api.update_perimeter", "api.split_perimeter"}
 

@@ -6,6 +6,7 @@ import io
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -49,6 +51,9 @@ from webmap.hotspots.forms import (
     parse_form,
     parse_weights,
 )
+from webmap.hotspots.steps import hotspot_steps
+from webmap.jobs.job import GoTo, JobFailed, Progress
+from webmap.jobs.web import start as start_job
 from webmap.time_patterns import hotspot_time_parts
 from webmap.vocabulary import geometry_refusal, purpose_names
 
@@ -65,11 +70,15 @@ MIMETYPES = {
 _lock = threading.Lock()
 
 
-def cached_result(store: Store, options: HotspotOptions) -> HotspotResult:
+def cached_result(
+    store: Store, options: HotspotOptions, progress: Callable[[str, int, int], None] | None = None
+) -> HotspotResult:
     """:func:`run_hotspots`, remembered per (data version, options) in a small per-app LRU.
 
     A page reloaded in a meeting, or a download of what the page shows, costs no new run; a new
-    import changes the data version and so the key.
+    import changes the data version and so the key. So the page's script runs the analysis as
+    a job (:func:`compute`, reporting its steps to ``progress``) and then opens the page, which
+    finds the run here.
     """
     cache: OrderedDict[Any, HotspotResult] = current_app.extensions.setdefault(
         "mmm_hotspots", OrderedDict()
@@ -79,7 +88,7 @@ def cached_result(store: Store, options: HotspotOptions) -> HotspotResult:
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-    result = run_hotspots(store, options)
+    result = run_hotspots(store, options, progress)
     with _lock:
         cache[key] = result
         while len(cache) > CACHE_SIZE:
@@ -87,8 +96,8 @@ def cached_result(store: Store, options: HotspotOptions) -> HotspotResult:
     return result
 
 
-def _run(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, HotspotResult, list[str]]:
-    """Parse the query and run (or recall) the analysis; :class:`InvalidParameter` on bad input."""
+def _parse(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, list[str]]:
+    """The query's parameters and the months to choose from; :class:`InvalidParameter` if bad."""
     months = available_months(store.incidents())
     weights = store.phenomenon_weights()
     zone = store.zone()
@@ -96,6 +105,12 @@ def _run(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, HotspotResu
     form = parse_form(
         request.args, codes=list(labels), months=months, weights=weights, bounds=bounds
     )
+    return form, months
+
+
+def _run(store: Store, labels: dict[str, str]) -> tuple[HotspotForm, HotspotResult, list[str]]:
+    """Parse the query and run (or recall) the analysis; :class:`InvalidParameter` on bad input."""
+    form, months = _parse(store, labels)
     try:
         return form, cached_result(store, form.options()), months
     except ValueError as error:  # the core's own check (rare: the form checks first)
@@ -146,6 +161,44 @@ def index() -> str | tuple[str, int]:
         may_adopt=access.can(user, "propose_perimeter"),
         **extra,
     )
+
+
+@bp.post("/hotspots/compute")
+def compute() -> tuple[Response, int]:
+    """The analysis of the query's parameters as a job; its status says the steps, then the page.
+
+    The page's script sends its form here (with the CSRF token) instead of loading the page
+    while the map stays grey: the run reports its steps (:mod:`webmap.hotspots.steps`), and
+    the page it then opens finds the run in :func:`cached_result`. Without the script the form
+    loads the page directly, as before.
+    """
+    if not access.can(current_user.user, "view_hotspots"):
+        abort(403)
+    store = get_store()
+    if store.zone() is None:
+        return jsonify(
+            error="no_zone",
+            reason=_(
+                "The store holds no data yet: import a zone outline, perimeters and incidents first "
+                "(mmm import)."
+            ),
+        ), 404
+    labels = phenomenon_labels(store, str(get_locale()))
+    try:
+        form, _months = _parse(store, labels)
+    except InvalidParameter as error:
+        return jsonify(error="invalid", reason=str(error)), 400
+    options = form.options()
+    page = f"{url_for('hotspots.index')}?{request.query_string.decode()}"
+
+    def work(progress: Progress) -> GoTo:
+        try:
+            cached_result(get_store(), options, hotspot_steps(labels, progress))
+        except ValueError as error:  # the core's own check (rare: the form checks first)
+            raise JobFailed(str(error)) from None
+        return GoTo(page)
+
+    return start_job("hotspots", work)
 
 
 @bp.post("/hotspots/adopt")

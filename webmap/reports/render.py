@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, render_template, url_for
@@ -114,9 +115,10 @@ def self_contained(html: str) -> str:
     return inline_assets(html, prefix, folder)
 
 
-def to_pdf(html: str) -> bytes:
+def to_pdf(html: str, progress: Callable[[str, int, int], None] | None = None) -> bytes:
     """Print one of our pages to PDF with the configured Chromium (``MMM_CHROMIUM``), through
-    the app's one print queue (``MMM_PDF_QUEUE`` requests may wait).
+    the app's one print queue (``MMM_PDF_QUEUE`` requests may wait); ``progress`` hears the
+    printer's steps (:func:`mmm.present.pdf.html_to_pdf`).
 
     Raises
     ------
@@ -131,6 +133,7 @@ def to_pdf(html: str) -> bytes:
         chromium=current_app.config["MMM_CHROMIUM"],
         allow_origins=[tiles] if tiles else [],
         queue=print_queue(),
+        progress=progress,
     )
 
 

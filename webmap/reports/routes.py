@@ -15,12 +15,15 @@ from mmm import access
 from mmm.access.audit import PURPOSES
 from mmm.errors import InvalidPeriod, NotFound
 from mmm.plans import visible_plans
-from mmm.present.dossier import perimeter_dossier, record_download
 from mmm.present.pdf import PdfError
 from mmm.present.report import PlanProgress, plan_progress
 from webmap.extensions import current_scope, get_store
-from webmap.flashing import actor
-from webmap.reports.render import dossier_page, file_name, progress_page, to_pdf, words
+from webmap.jobs.job import Done
+from webmap.jobs.web import start as start_job
+from webmap.jobs.web import wants_job
+from webmap.reports import making
+from webmap.reports.making import as_job
+from webmap.reports.render import progress_page, words
 from webmap.vocabulary import purpose_names
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -70,45 +73,47 @@ def progress(plan_id: int) -> str:
     return progress_page(_progress(plan_id))
 
 
-@bp.post("/plans/<int:plan_id>.pdf")
-def progress_pdf(plan_id: int) -> Response:
-    _allow("view_reports")
-    purpose = _purpose()
-    report = _progress(plan_id)
-    try:
-        data = to_pdf(progress_page(report, printing=True))
-    except PdfError as exc:
-        flash(_("The PDF could not be made: %(reason)s", reason=str(exc)), "error")
-        return redirect(url_for("reports.progress", plan_id=plan_id))
-    detail = {"format": "pdf", "suppressed": report.suppressed}
-    record_download(get_store(), actor(), "progress_report", str(plan_id), purpose, detail)
-    name = f"{file_name(report.plan.perimeter)}-{report.today.isoformat()}.pdf"
+def _send(done: Done) -> Response:
     return send_file(
-        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name
+        io.BytesIO(done.data),
+        mimetype=done.mimetype,
+        as_attachment=True,
+        download_name=done.filename,
     )
 
 
+@bp.post("/plans/<int:plan_id>.pdf")
+def progress_pdf(plan_id: int) -> Response | tuple[Response, int]:
+    """The report as a PDF: a job for the page's script (it shows the steps), else at once."""
+    _allow("view_reports")
+    purpose = _purpose()
+    if wants_job():
+        return start_job(
+            "pdf", as_job(lambda progress: making.progress_pdf(plan_id, purpose, progress))
+        )
+    try:
+        return _send(making.progress_pdf(plan_id, purpose))
+    except NotFound:
+        abort(404)
+    except PdfError as exc:
+        flash(_("The PDF could not be made: %(reason)s", reason=str(exc)), "error")
+        return redirect(url_for("reports.progress", plan_id=plan_id))
+
+
 @bp.post("/perimeters/<int:perimeter_id>/dossier.html")
-def dossier(perimeter_id: int) -> Response:
+def dossier(perimeter_id: int) -> Response | tuple[Response, int]:
+    """The dossier file: a job for the page's script (it shows the steps), else at once."""
     _allow("download_dossier")
     purpose = _purpose()
-    try:
-        found = perimeter_dossier(
-            get_store(),
-            perimeter_id,
-            current_scope(),
-            today=date.today(),
-            first=request.form.get("from") or None,
-            last=request.form.get("to") or None,
-            language=str(get_locale()),
+    months = (request.form.get("from") or None, request.form.get("to") or None)
+    if wants_job():
+        return start_job(
+            "dossier",
+            as_job(lambda progress: making.dossier(perimeter_id, purpose, months, progress)),
         )
+    try:
+        return _send(making.dossier(perimeter_id, purpose, months))
     except NotFound:
         abort(404)
     except InvalidPeriod:
         abort(400, _("Choose the months as YYYY-MM, the first not after the last."))
-    html = dossier_page(found).encode("utf-8")
-    period = found.perimeter.period
-    detail = {"format": "html", "from": period.first, "to": period.last}
-    record_download(get_store(), actor(), "dossier", str(perimeter_id), purpose, detail)
-    name = f"dossier-{file_name(found.perimeter.name)}-{found.made_on.isoformat()}.html"
-    return send_file(io.BytesIO(html), mimetype="text/html", as_attachment=True, download_name=name)

@@ -98,7 +98,7 @@ def test_a_busy_printer_is_a_translated_page_for_a_browser(
     def busy(*args: Any, **kwargs: Any) -> bytes:
         raise PrinterBusy("the PDF printer is busy")
 
-    monkeypatch.setattr("webmap.reports.routes.to_pdf", busy)
+    monkeypatch.setattr("webmap.reports.making.to_pdf", busy)
     page = _analyst(queue_app).post("/reports/plans/1.pdf", data={"purpose": "meeting"})
     assert page.status_code == 503 and page.mimetype == "text/html"
     assert "De PDF-printer is bezig" in page.get_data(as_text=True)
