@@ -19,6 +19,9 @@ from flask_babel import lazy_gettext as _l
 
 from mmm.access.audit_view import LOCAL_TIME
 from mmm.access.vocabulary import LANGUAGES, PURPOSES
+from mmm.errors import CRSMissing, ImportRejected
+from mmm.io import validate
+from mmm.limits import DESCRIPTION_CHARS, MAX_VERTICES, NAME_CHARS
 
 ROLE_NAMES = {
     "admin": _l("administrator"),
@@ -209,3 +212,95 @@ def geometry_note(remark: Any) -> str:
     """The translated sentence of a :class:`mmm.perimeters.geometry.Remark` (plain text as is)."""
     code = getattr(remark, "code", None)
     return str(remark) if code is None else geometry_message(code, remark.params, note=True)
+
+
+#: Why an imported file's row is rejected (mmm.io.validate's reasons: English, as the rejects
+#: CSV and the CLI keep them; the upload page shows them in the reader's language).
+IMPORT_REASONS = {
+    validate.MISSING_COORDINATES: _l("missing coordinates"),
+    validate.NON_NUMERIC_COORDINATES: _l("coordinates that are not numbers"),
+    validate.EMPTY_GEOMETRY: _l("empty geometry"),
+    "unreadable WKT": _l("geometry (WKT) that cannot be read"),
+    validate.NOT_A_POINT: _l("not a point"),
+    validate.NOT_A_POLYGON: _l("not a polygon"),
+    validate.UNREPAIRABLE: _l("invalid geometry that cannot be repaired"),
+    validate.OUTSIDE_CRS: _l("coordinates outside the area of the coordinate system"),
+    validate.OUTSIDE_ZONE: _l("outside the zone"),
+    validate.MISSING_PHENOMENON: _l("missing phenomenon"),
+    validate.UNPARSEABLE_DATE: _l("date that cannot be read"),
+    validate.MISSING_ID: _l("missing id"),
+    validate.DUPLICATE_ID_IN_FILE: _l("id twice in the file"),
+    validate.DUPLICATE_ID_STORED: _l("id already stored"),
+    validate.MISSING_NAME: _l("missing name"),
+    validate.DUPLICATE_NAME_IN_FILE: _l("name twice in the file"),
+    validate.DUPLICATE_NAME_STORED: _l("name already stored"),
+    validate.LONG_NAME: _l("name longer than %(n)s characters"),
+    validate.CONTROL_IN_NAME: _l("control character in the name"),
+    validate.LONG_DESCRIPTION: _l("description longer than %(n)s characters"),
+    validate.CONTROL_IN_DESCRIPTION: _l("control character in the description"),
+    validate.CONTROL_IN_PHENOMENON: _l("control character in the phenomenon"),
+    validate.TOO_MANY_VERTICES: _l("more than %(n)s vertices"),
+    validate.UNPARSEABLE_END_DATE: _l("end date that cannot be read"),
+    validate.END_WITHOUT_START: _l("end date without a start date"),
+    validate.END_BEFORE_START: _l("end date before the start date"),
+}
+#: The limit each reason with a number names.
+_REASON_LIMITS = {
+    validate.LONG_NAME: NAME_CHARS,
+    validate.LONG_DESCRIPTION: DESCRIPTION_CHARS,
+    validate.TOO_MANY_VERTICES: MAX_VERTICES,
+}
+#: What an import noticed about rows it kept (codes: mmm.io.imports.ImportReport.facts).
+IMPORT_FACTS = {
+    "repaired": _l("The invalid geometry of %(name)s (row %(row)s) was repaired."),
+    "overlap": _l(
+        "%(first)s and %(second)s overlap over %(area)s m² (allowed: incidents there count in "
+        "both)."
+    ),
+}
+
+
+def import_reason(reason: str) -> str:
+    """A rejected row's reason in the reader's language (one no table knows: as written)."""
+    known = IMPORT_REASONS.get(reason)
+    if known is None:
+        return reason
+    limit = _REASON_LIMITS.get(reason)
+    return str(known) if limit is None else str(known) % {"n": number(limit)}
+
+
+def import_fact(code: str, params: Mapping[str, Any]) -> str:
+    """A note of an import (:attr:`mmm.io.imports.ImportReport.facts`) in the reader's
+    language, its numbers formatted by Babel."""
+    shown = {k: number(v) if isinstance(v, float) else v for k, v in params.items()}
+    return str(IMPORT_FACTS[code]) % shown
+
+
+#: Why a whole uploaded file is refused, by the start of the core's (English) message after
+#: the file's name; the core's messages name CLI flags, which a web page has none of.
+_FILE_REFUSALS = (
+    ("cannot read the file", _l("%(file)s cannot be read: upload a GeoJSON, a GeoPackage or a "
+                                "zipped Shapefile.")),
+    ("has no geometry", _l("%(file)s has no geometry: upload a GeoJSON, a GeoPackage or a "
+                           "zipped Shapefile of polygons.")),
+    ("no name column found", _l("%(file)s has no column with the perimeters' names (name, "
+                                "naam or nom).")),
+    ("layers", _l("%(file)s holds several layers: upload a file with one layer of "
+                  "perimeters.")),
+)  # fmt: skip
+
+
+def import_refusal(error: ImportRejected, file: str) -> str:
+    """Why the upload ``file`` was refused as a whole, in the reader's language."""
+    if isinstance(error, CRSMissing):
+        return str(
+            _l(
+                "%(file)s does not say which coordinate system it uses: save it with its CRS, "
+                "e.g. EPSG:31370 (Belgian Lambert 72) or EPSG:4326 (GPS)."
+            )
+        ) % {"file": file}
+    text = str(error)
+    for start, sentence in _FILE_REFUSALS:
+        if start in text:
+            return str(sentence) % {"file": file}
+    return str(_l("%(file)s cannot be imported: %(reason)s")) % {"file": file, "reason": text}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +47,9 @@ class ImportReport:
     rejected: pd.DataFrame
     undated: int = 0
     notes: list[str] = field(default_factory=list)
+    #: The perimeter notes as codes and values (``("overlap", {"first": …})``), for a page
+    #: that words them in its reader's language; ``notes`` words them in English.
+    facts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     dry_run: bool = False
     batch_id: int | None = None
 
@@ -328,12 +332,10 @@ def import_perimeter_source(
         geometry=list(geoms[ok]),
         crs=src_crs,
     ).to_crs(WORKING_CRS)
-    notes = [
-        f"repaired invalid geometry of {names[pos]!r} (row {pos + 1}) with make_valid"
-        for pos in repaired
-        if ok[pos]
+    facts: list[tuple[str, dict[str, Any]]] = [
+        ("repaired", {"name": str(names[pos]), "row": pos + 1}) for pos in repaired if ok[pos]
     ]
-    notes += overlap_notes(valid, store.perimeters())
+    facts += overlap_facts(valid, store.perimeters())
     report = ImportReport(
         kind="perimeters",
         source=source.name,
@@ -341,7 +343,8 @@ def import_perimeter_source(
         read=len(frame),
         imported=len(valid),
         rejected=_rejected_rows(frame, reasons),
-        notes=notes,
+        notes=[_note(code, values) for code, values in facts],
+        facts=facts,
         dry_run=dry_run,
     )
     if not dry_run:
@@ -368,21 +371,37 @@ def _bounds_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([b[:, 0], b[:, 2]]), np.concatenate([b[:, 1], b[:, 3]])
 
 
-def overlap_notes(new: gpd.GeoDataFrame, stored: gpd.GeoDataFrame) -> list[str]:
-    """One line per pair of overlapping perimeters (new with new, new with stored)."""
+def _note(code: str, values: dict[str, Any]) -> str:
+    """A perimeter import's fact in English (the CLI's report)."""
+    if code == "repaired":
+        return (
+            f"repaired invalid geometry of {values['name']!r} (row {values['row']}) with make_valid"
+        )
+    return (
+        f"overlap: {values['first']!r} and {values['second']!r} share {values['area']:,.0f} m² "
+        "(allowed; incidents there count in both)"
+    )
+
+
+def overlap_facts(
+    new: gpd.GeoDataFrame, stored: gpd.GeoDataFrame
+) -> list[tuple[str, dict[str, Any]]]:
+    """One ``("overlap", {first, second, area})`` per pair of overlapping perimeters (new with
+    new, new with stored; ``area`` in m²)."""
     everything = pd.concat([new[["name", "geometry"]], stored[["name", "geometry"]]])
     geoms = everything.geometry.values
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms[: len(new)], predicate="overlaps")
-    notes = []
+    notes: list[tuple[str, dict[str, Any]]] = []
     for i, j in zip(left, right, strict=True):
         if j < len(new) and j <= i:
             continue  # each pair of new perimeters once
-        area = shapely.area(shapely.intersection(geoms[i], geoms[j]))
-        notes.append(
-            f"overlap: {everything['name'].iloc[i]!r} and {everything['name'].iloc[j]!r} "
-            f"share {area:,.0f} m² (allowed; incidents there count in both)"
-        )
+        area = float(shapely.area(shapely.intersection(geoms[i], geoms[j])))
+        names = {
+            "first": str(everything["name"].iloc[i]),
+            "second": str(everything["name"].iloc[j]),
+        }
+        notes.append(("overlap", {**names, "area": area}))
     return notes
 
 

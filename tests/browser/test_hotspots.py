@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from tests.browser.conftest import ARTIFACTS, log_in
@@ -27,6 +28,7 @@ def test_multi_phenomenon_hotspots_are_drawn_and_explained(page, live_url):
     popup.wait_for()
     text = popup.inner_text()
     assert "z" in text and any(ch.isdigit() for ch in text)
+    assert re.search(r"\d,\d\d", text) and not re.search(r"\d\.\d\d", text), text  # nl: 3,14
     assert tab.locator(".leaflet-popup-content tbody tr").count() >= 2  # two or more phenomena
     tab.wait_for_timeout(300)  # the popup's fade-in
     tab.screenshot(path=str(ARTIFACTS / "hotspots-popup.png"))

@@ -226,7 +226,7 @@ def test_an_admin_cannot_deactivate_themself(app, login):
     assert 'name="active"' not in page  # no button for one's own account
     response = admin.post(f"/admin/users/{me.id}/active", data={"active": "0"})
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert _flash(page, "error") and "your own account" in page
+    assert _flash(page, "error") and "uw eigen account niet deactiveren" in page  # Dutch
     assert _user(app, "admin").active is True
     assert admin.get("/admin/users").status_code == 200  # still logged in
 

@@ -117,7 +117,7 @@ def test_an_unreadable_upload_shows_no_server_path(login) -> None:
         content_type="multipart/form-data",
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "p.gpkg: cannot read the file" in page
+    assert response.status_code == 400 and "p.gpkg kan niet gelezen worden" in page  # Dutch
     assert "/tmp" not in page
 
 

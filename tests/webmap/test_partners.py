@@ -72,7 +72,7 @@ def test_a_refused_edit_is_a_message_and_changes_nothing(login, demo_store_url):
     admin = login("admin")
     admin.post("/partners/add", data={"name": "Bad Mail", "type": "school", "contact": "nope"})
     page = admin.get("/partners/").get_data(as_text=True)
-    assert "not an e-mail address" in page
+    assert "is geen e-mailadres (gebruik dat van de organisatie)" in page  # in Dutch
     store = open_store(demo_store_url)
     from mmm.access.partners import partners
 

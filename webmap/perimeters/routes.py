@@ -32,7 +32,7 @@ from webmap.perimeters.editor import editor_data, may_edit, statuses
 from webmap.perimeters.forms import UploadForm
 from webmap.perimeters.history import history_rows
 from webmap.time_patterns import near_repeat_parts, rate_parts, time_parts
-from webmap.vocabulary import purpose_names
+from webmap.vocabulary import import_fact, import_reason, import_refusal, purpose_names
 
 bp = Blueprint("perimeters", __name__, url_prefix="/perimeters")
 
@@ -213,7 +213,7 @@ def upload() -> str | tuple[str, int]:
         try:
             report = _import(form)
         except ImportRejected as exc:
-            flash(str(exc), "error")
+            flash(import_refusal(exc, _upload_name(form)), "error")
             status = 400
     elif form.is_submitted():
         flash(_("Check the form: %(errors)s", errors=form_errors(form)), "error")
@@ -224,8 +224,15 @@ def upload() -> str | tuple[str, int]:
         report=report,
         rejects=None if report is None else report.rejected.head(SHOWN_REJECTS),
         purposes=purpose_names(),
+        reason=import_reason,
+        fact=import_fact,
     )
     return page, status
+
+
+def _upload_name(form: UploadForm) -> str:
+    """The uploaded file's name as its sender named it (never a server path)."""
+    return secure_filename(form.file.data.filename or "") or _("the file")
 
 
 def _import(form: UploadForm) -> ImportReport:

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from mmm.hotspots.near_repeat_alerts import Alert, NearRepeatFinding
-from mmm.present.maps.hotspot_text import metres, phenomenon_label
+from mmm.present.maps.hotspot_text import phenomenon_label
+from mmm.present.maps.numbers import numbers_for
 from mmm.present.maps.overlays import Overlay
 from mmm.present.style import Translate
 
@@ -35,6 +36,7 @@ def alert_layer(
     """The overlay of ``alerts``: a dashed circle of the raised risk around each, its popup
     (what, when, until when), and a legend with each phenomenon's reach."""
     _ = translate
+    fmt = numbers_for(_)
     title = _("Near-repeat alerts (last %(days)s days)") % {"days": days}
     reaches = "".join(
         "<div>"
@@ -42,7 +44,7 @@ def alert_layer(
             _("%(phenomenon)s: within %(distance)s m for %(days)s days")
             % {
                 "phenomenon": phenomenon_label(phenomena, f.phenomenon),
-                "distance": metres(f.reach.distance_m),
+                "distance": fmt.metres(f.reach.distance_m),
                 "days": f.reach.days,
             }
         )
@@ -52,7 +54,7 @@ def alert_layer(
     )
     note = _(
         "Incidents up to %(day)s; circle: the raised risk the zone's own near-repeat test shows."
-    ) % {"day": reference}
+    ) % {"day": fmt.day(reference)}
     legend = (
         f'<h4><i class="dot" style="background:{ALERT_COLOUR}"></i>{html.escape(title)}</h4>'
         f"{reaches}<small>{html.escape(note)}</small>"
@@ -61,9 +63,9 @@ def alert_layer(
     for alert in alerts:
         text = _("%(phenomenon)s on %(day)s: raised risk within %(distance)s m until %(until)s") % {
             "phenomenon": phenomenon_label(phenomena, alert.phenomenon),
-            "day": alert.day,
-            "distance": metres(alert.radius_m),
-            "until": alert.until,
+            "day": fmt.day(alert.day),
+            "distance": fmt.metres(alert.radius_m),
+            "until": fmt.day(alert.until),
         }
         circle = {
             "radius": alert.radius_m,

@@ -16,6 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from mmm.present.maps.numbers import Numbers, numbers_for
 from mmm.present.maps.overlays import Overlay
 from mmm.present.style import Translate
 from mmm.temporal.compstat import ALL, RecentChange
@@ -36,12 +37,13 @@ def change_layer(
     """The overlay of the perimeters (``name``, polygons in EPSG:31370) whose counts changed
     significantly in ``window``; ``phenomena`` maps codes to labels (others are left out)."""
     _ = translate
+    fmt = numbers_for(_)
     found = change.significant(window)
     found = found[found["phenomenon"].isin([ALL, *phenomena])]
     span = change.spans[window]["current"]
     title = _("Changed significantly in the last 28 days")
     zone_rows = found[found["area"] == ZONE]
-    zone_text = "; ".join(_sentence(r, phenomena, _) for r in zone_rows.itertuples())
+    zone_text = "; ".join(_sentence(r, phenomena, _, fmt) for r in zone_rows.itertuples())
     whole = _("The zone as a whole")
     legend = (
         f"<h4>{html.escape(title)}</h4>"
@@ -60,7 +62,11 @@ def change_layer(
                 "earlier; exact Poisson test, false discovery rate %(alpha)s over every "
                 "perimeter and phenomenon."
             )
-            % {"first": span.start, "last": span.end, "alpha": f"{change.alpha:g}"}
+            % {
+                "first": fmt.day(span.start),
+                "last": fmt.day(span.end),
+                "alpha": fmt.significant(change.alpha),
+            }
         )
         + "</small>"
         + (f"<small>{html.escape(whole)}: {html.escape(zone_text)}</small>" if zone_text else "")
@@ -73,7 +79,7 @@ def change_layer(
         kinds = set(rows["direction"])
         colour = COLOURS["both" if len(kinds) > 1 else kinds.pop()]
         items = "".join(
-            f"<li>{html.escape(_sentence(r, phenomena, _))}</li>" for r in rows.itertuples()
+            f"<li>{html.escape(_sentence(r, phenomena, _, fmt))}</li>" for r in rows.itertuples()
         )
         popup = (
             f'<div class="mmm-popup"><strong>{html.escape(name)}</strong>'
@@ -84,8 +90,9 @@ def change_layer(
     return layer
 
 
-def _sentence(row: Any, phenomena: dict[str, str], _: Translate) -> str:
-    """``Burglary: 239 against 188 in the 28 days before (+27 %, p = 0.015)``."""
+def _sentence(row: Any, phenomena: dict[str, str], _: Translate, fmt: Numbers) -> str:
+    """``Burglary: 239 against 188 in the 28 days before (+27 %, p = 0.015)``, with the
+    reader's separators (``p = 0,015`` in Dutch)."""
     code = str(row.phenomenon)
     label = _("All phenomena") if code == ALL else phenomena.get(code, code)
     before = (
@@ -94,12 +101,12 @@ def _sentence(row: Any, phenomena: dict[str, str], _: Translate) -> str:
         else _("in the same days a year earlier")
     )
     pct = row.change_pct
-    change = "" if pct != pct else f"{pct:+.0f} %, "
+    change = "" if pct != pct else f"{fmt.percent(pct, signed=True)}, "
     return _("%(phenomenon)s: %(now)s against %(then)s %(when)s (%(change)sp = %(p)s)") % {
         "phenomenon": label,
-        "now": row.current,
-        "then": row.compared,
+        "now": fmt.integer(row.current),
+        "then": fmt.integer(row.compared),
         "when": before,
         "change": change,
-        "p": f"{row.p:.3g}",
+        "p": fmt.p_value(row.p),
     }

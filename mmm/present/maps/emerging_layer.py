@@ -17,6 +17,7 @@ import numpy as np
 from mmm.hotspots.emerging import CATEGORIES, NO_PATTERN, PATTERNS
 from mmm.hotspots.results import HotspotResult
 from mmm.present.maps.hotspot_text import phenomenon_label
+from mmm.present.maps.numbers import numbers_for
 from mmm.present.maps.overlays import Overlay
 from mmm.present.style import Translate
 
@@ -107,6 +108,7 @@ def emerging_layers(
     if not result.steps:
         return []
     names = category_names(_)
+    fmt = numbers_for(_)
     grid = result.grid
     boxes = grid.boxes(grid.mask)
     ids = grid.cell_ids()
@@ -129,7 +131,7 @@ def emerging_layers(
         title = _("Emerging hot spots: %(phenomenon)s") % {"phenomenon": label}
         found = counts[layer.phenomenon]
         rows = "".join(
-            f'<div><i style="background:{COLOURS[c]}"></i>{html.escape(names[c])} ({n})</div>'
+            f'<div><i style="background:{COLOURS[c]}"></i>{html.escape(names[c])} ({fmt.integer(n)})</div>'
             for c, n in found.items()
             if c != NO_PATTERN
         )

@@ -61,6 +61,7 @@ from mmm.present.maps.legend import (
     kde_legend,
     multi_legend,
 )
+from mmm.present.maps.numbers import numbers_for
 from mmm.present.maps.raster import kde_png, raster_bounds
 from mmm.present.style import Translate, untranslated
 
@@ -130,6 +131,7 @@ def hotspot_map(
         :func:`~mmm.present.maps.hotspot_text.warning_messages` beside it.
     """
     _ = translate
+    fmt = numbers_for(_)
     o = result.options
     labels = [phenomenon_label(phenomena, code) for code in result.phenomena]
     fmap = base_map(
@@ -144,6 +146,7 @@ def hotspot_map(
     ]
     data: dict[str, Any] = {
         "zone": geojson(zone),
+        "locale": fmt.locale,
         "cells": cells,
         "labels": [html.escape(label) for label in labels],
         "minHot": o.min_hot,
@@ -156,9 +159,9 @@ def hotspot_map(
             "fixed": fixed_legend(_),
         },
         "candidates": {"type": "FeatureCollection", "features": candidate_features(
-            result.candidates, phenomena, _, adoptable=adoptable)},
+            result.candidates, phenomena, _, fmt, adoptable=adoptable)},
         "perimeters": {"type": "FeatureCollection", "features": perimeter_features(perimeters)},
-        "text": popup_strings(result, _),
+        "text": popup_strings(result, _, fmt),
         "style": {
             "zoneWeight": 4 if presentation else 2,
             "zoneFill": 0.35 if backdrop.has_basemap else 0.9,
@@ -187,7 +190,7 @@ def hotspot_map(
             interactive=False,
         )
         fmap.add_child(overlay)
-        overlays.append((overlay.get_name(), kde_legend(la, label, _)))
+        overlays.append((overlay.get_name(), kde_legend(la, label, _, fmt)))
     register = ",".join(f"[{name},{safe_json(legend)}]" for name, legend in overlays)
     fmap.add_child(Script(f"{ns}.rasters([{register}]);"))
     fmap.add_child(

@@ -19,13 +19,15 @@ import shapely
 from mmm.crs import WORKING_CRS
 from mmm.hotspots.results import HotspotResult
 from mmm.hotspots.trend import TRENDS
-from mmm.present.maps.hotspot_text import metres, phenomenon_label, trend_names
+from mmm.present.maps.hotspot_text import phenomenon_label, trend_names
 from mmm.present.maps.leaflet import lonlat, web_geoms
+from mmm.present.maps.numbers import Numbers
 from mmm.present.style import Translate
 
 
-def popup_strings(result: HotspotResult, _: Translate) -> dict[str, Any]:
-    """Interface strings of the popups, translated; ``{n}``-style slots filled in JavaScript."""
+def popup_strings(result: HotspotResult, _: Translate, fmt: Numbers) -> dict[str, Any]:
+    """Interface strings of the popups, translated; ``{n}``-style slots filled in JavaScript
+    (numbers written there by ``Intl.NumberFormat`` in :attr:`Numbers.locale`)."""
     o = result.options
 
     def esc(text: str) -> str:
@@ -40,7 +42,7 @@ def popup_strings(result: HotspotResult, _: Translate) -> dict[str, Any]:
                 "This cell and the cells within %(distance)s m around it hold significantly "
                 "more incidents than the zone as a whole, for:"
             )
-            % {"distance": metres(o.neighbourhood_m)}
+            % {"distance": fmt.metres(o.neighbourhood_m)}
         ),
         "head": [esc(_("Phenomenon")), esc(_("Incidents")), "z", esc(_("Trend"))],
         "trends": ["", *(esc(trend_names(_)[t]) for t in TRENDS)],  # payload: index 1…4
@@ -85,7 +87,12 @@ def cell_columns(result: HotspotResult) -> tuple[np.ndarray, dict[str, Any]]:
 
 
 def candidate_features(
-    cands: gpd.GeoDataFrame, phenomena: dict[str, str], _: Translate, *, adoptable: bool = False
+    cands: gpd.GeoDataFrame,
+    phenomena: dict[str, str],
+    _: Translate,
+    fmt: Numbers,
+    *,
+    adoptable: bool = False,
 ) -> list[Any]:
     """Candidate polygons as GeoJSON features with a translated popup each."""
     if cands.empty:
@@ -105,12 +112,12 @@ def candidate_features(
         codes = [c for c in str(rec["phenomena"]).split(", ") if c]
         rows = "".join(
             f"<tr><td>{html.escape(phenomenon_label(phenomena, c))}</td>"
-            f'<td class="num">{int(rec[f"count_{c}"])}</td></tr>'
+            f'<td class="num">{fmt.integer(int(rec[f"count_{c}"]))}</td></tr>'
             for c in codes
         )
         facts = _("%(cells)s hot cells, %(area)s ha") % {
-            "cells": rec["cells"],
-            "area": f"{rec['area_ha']:.1f}",
+            "cells": fmt.integer(int(rec["cells"])),
+            "area": fmt.decimal(float(rec["area_ha"]), 1),
         }
         name = html.escape(str(rec["name"]))
         adopt = f'<br><button type="submit" form="adopt-{i}">{adopt_text}</button>'

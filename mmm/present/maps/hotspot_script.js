@@ -12,11 +12,14 @@ var __NS__ = (function (map, D) {
     weight: S.zoneWeight, dashArray: '8 5', fillColor: '#fff', fillOpacity: S.zoneFill}}).addTo(map);
   var renderer = L.canvas({pane: 'mmmCells', padding: 0.5});
 
+  var two = new Intl.NumberFormat(D.locale, {minimumFractionDigits: 2, maximumFractionDigits: 2});
+  var whole = new Intl.NumberFormat(D.locale, {maximumFractionDigits: 0});
+  var sig = new Intl.NumberFormat(D.locale, {maximumSignificantDigits: 2});
   function fmt(s, v) {
     return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k] === undefined ? m : v[k]; });
   }
   function hotText(n) { return n === 1 ? T.hot1 : fmt(T.hotN, {n: n}); }
-  function pText(p) { return p < 0.0001 ? '&lt; 0.0001' : String(p); }
+  function pText(p) { return p < 0.0001 ? '&lt; ' + sig.format(0.0001) : sig.format(p); }
   function why(i) {  // the phenomena hot in cell i, strongest z first, in words and a table
     var hot = [];
     for (var k = 0; k < D.labels.length; k++) if (C.b[k][i] >= D.hotLevel) hot.push(k);
@@ -25,23 +28,23 @@ var __NS__ = (function (map, D) {
       return '<th' + (j === 1 || j === 2 ? ' class="num"' : '') + '>' + h + '</th>';
     }).join('');
     var rows = hot.map(function (k) {
-      return '<tr><td>' + D.labels[k] + '</td><td class="num">' + C.k[k][i] + '</td>' +
-        '<td class="num">' + C.z[k][i].toFixed(2) + '</td><td>' + T.trends[C.t[k][i]] +
+      return '<tr><td>' + D.labels[k] + '</td><td class="num">' + whole.format(C.k[k][i]) +
+        '</td><td class="num">' + two.format(C.z[k][i]) + '</td><td>' + T.trends[C.t[k][i]] +
         (C.k[k][i] === 0 ? ' <small class="mmm-borrowed">' + T.neighbours + '</small>' : '') +
         '</td></tr>';
     }).join('');
     return '<strong>' + hotText(C.n[i]) + '</strong>' +
       (C.n[i] >= D.minHot ? ' — <span class="mmm-multi">' + T.multi + '</span>' : '') +
       '<br>' + T.why + '<table><thead><tr>' + head + '</tr></thead><tbody>' + rows +
-      '</tbody></table><small>' + fmt(T.composite, {s: C.s[i].toFixed(2)}) + '</small>';
+      '</tbody></table><small>' + fmt(T.composite, {s: two.format(C.s[i])}) + '</small>';
   }
   function gi(i, k) {  // one phenomenon's Gi* class, z, p, count and trend in cell i
     var b = C.b[k][i], a = Math.abs(b);
     var cls = b > 0 ? fmt(T.hotSpot, {c: T.conf[a]}) : b < 0 ? fmt(T.coldSpot, {c: T.conf[a]})
       : T.notSig;
     return '<strong>' + D.labels[k] + '</strong>: ' + cls + '<br>' +
-      fmt(T.zp, {z: C.z[k][i].toFixed(2), p: pText(C.p[k][i])}) + '<br>' +
-      fmt(T.count, {n: C.k[k][i]}) + (C.t[k][i] ? ' · ' + T.trends[C.t[k][i]] : '') +
+      fmt(T.zp, {z: two.format(C.z[k][i]), p: pText(C.p[k][i])}) + '<br>' +
+      fmt(T.count, {n: whole.format(C.k[k][i])}) + (C.t[k][i] ? ' · ' + T.trends[C.t[k][i]] : '') +
       (b > 0 && C.k[k][i] === 0 ? '<br><small class="mmm-borrowed">' + T.neighbours +
         '</small>' : '');
   }
@@ -89,7 +92,7 @@ var __NS__ = (function (map, D) {
       }
     });
     group.bindPopup(function (l) { return popup(l.mmmI, k); }, {maxWidth: 460});
-    group.bindTooltip(function (l) { return label + ': z = ' + C.z[k][l.mmmI].toFixed(2); },
+    group.bindTooltip(function (l) { return label + ': z = ' + two.format(C.z[k][l.mmmI]); },
       {sticky: true, className: 'mmm-label'});
     return group;
   });

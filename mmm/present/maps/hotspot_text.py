@@ -3,8 +3,8 @@
 Why: the core's results hold numbers and English messages only; the page needs sentences and
 tables in the user's language. They are built here from the result's numbers with
 ``translate``, so no English sentence of the core reaches the page; the map's own texts
-(popups, legends) use the same helpers (:func:`metres`, :func:`phenomenon_label`,
-:func:`trend_names`).
+(popups, legends) use the same helpers (:func:`phenomenon_label`, :func:`trend_names`) and
+write numbers as :mod:`mmm.present.maps.numbers` does.
 """
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ import numpy as np
 
 from mmm.hotspots.results import HotspotResult
 from mmm.hotspots.trend import TRENDS
+from mmm.present.maps.numbers import numbers_for
 from mmm.present.style import Translate, untranslated
-
-
-def metres(value: float) -> str:
-    """A distance in metres for a sentence: one decimal at most, no trailing zeros."""
-    return np.format_float_positional(round(float(value), 1), trim="-")
 
 
 def phenomenon_label(phenomena: dict[str, str], code: str) -> str:
@@ -43,6 +39,7 @@ def warning_messages(
     in the result's order; an unknown kind falls back to the core's message.
     """
     _ = translate
+    fmt = numbers_for(_)
     o = result.options
     out = []
     for w in result.warnings:
@@ -50,11 +47,11 @@ def warning_messages(
         layer = result.layer(w.phenomenon) if w.phenomenon in result.phenomena else None
         values = {
             "phenomenon": name,
-            "min_incidents": o.min_incidents,
-            "min_cells": o.min_cells_with_data,
-            "incidents": layer.incidents if layer else 0,
-            "cells": layer.cells_with_data if layer else result.grid.n_cells,
-            "size": metres(o.cell_m),
+            "min_incidents": fmt.integer(o.min_incidents),
+            "min_cells": fmt.integer(o.min_cells_with_data),
+            "incidents": fmt.integer(layer.incidents if layer else 0),
+            "cells": fmt.integer(layer.cells_with_data if layer else result.grid.n_cells),
+            "size": fmt.metres(o.cell_m),
             "quarters": len(result.quarters),
         }
         texts = {

@@ -236,4 +236,6 @@ def _css(map_id: str, px: int) -> str:
 {m} .mmm-popup .num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 {m} .mmm-popup .up {{ color: #b2182b; }} {m} .mmm-popup .down {{ color: #1a7837; }}
 {m} .mmm-popup tr.all td {{ font-weight: 600; }}
+{m} path.leaflet-interactive:focus {{ outline: none; }}
+{m} path.leaflet-interactive:focus-visible {{ stroke: #0b57d0; stroke-width: 5px; }}
 </style>"""

@@ -14,7 +14,7 @@ import numpy as np
 from branca.utilities import color_brewer
 
 from mmm.hotspots.results import HotspotResult, PhenomenonHotspots
-from mmm.present.maps.hotspot_text import metres
+from mmm.present.maps.numbers import Numbers
 from mmm.present.maps.raster import KDE_RAMP
 from mmm.present.style import Translate
 
@@ -55,14 +55,26 @@ def count_breaks(
     return [int(b) for b in uniq], [colours[int(i)] for i in picks]
 
 
+def _classes(breaks: list[int], colours: list[str], fmt: Numbers) -> list[tuple[str, str]]:
+    """(colour, "low–high") of each count class, the bounds written for the reader."""
+    rows, low = [], 1
+    for upper, colour in zip(breaks, colours, strict=True):
+        text = fmt.integer(low) if low == upper else f"{fmt.integer(low)}–{fmt.integer(upper)}"
+        rows.append((colour, text))
+        low = upper + 1
+    return rows
+
+
 def count_legend(
-    title: str, breaks: list[int], colours: list[str], *, below: str | None = None
+    title: str,
+    breaks: list[int],
+    colours: list[str],
+    fmt: Numbers,
+    *,
+    below: str | None = None,
 ) -> str:
     """Classes of a choropleth; ``below`` ("<5") replaces the 0 class where counts are hidden."""
-    rows, low = [("#b8bec6", below) if below else ("#ffffff", "0")], 1
-    for upper, colour in zip(breaks, colours, strict=True):
-        rows.append((colour, f"{low}" if low == upper else f"{low}–{upper}"))
-        low = upper + 1
+    rows = [("#b8bec6", below) if below else ("#ffffff", "0"), *_classes(breaks, colours, fmt)]
     items = "".join(f'<div><i style="background:{c}"></i>{t}</div>' for c, t in rows)
     return f'<div class="mmm-scale"><h4>{html.escape(title)}</h4>{items}</div>'
 
@@ -121,15 +133,15 @@ def gi_legend(layer: PhenomenonHotspots, label: str, fdr: bool, _: Translate) ->
     return f"{title}{_rows(items)}<small>{html.escape(note)}</small>"
 
 
-def kde_legend(layer: PhenomenonHotspots, label: str, _: Translate) -> str:
+def kde_legend(layer: PhenomenonHotspots, label: str, _: Translate, fmt: Numbers) -> str:
     """Legend of one phenomenon's density layer: the ramp, its top and the kernel."""
     title = _("%(phenomenon)s: density (KDE)") % {"phenomenon": label}
     top = layer.kde.max_density
     ramp = ", ".join(KDE_RAMP)
     unit = _("incidents per km²")
     bar = f'<div class="mmm-ramp" style="background:linear-gradient(to right, {ramp})"></div>'
-    scale = f"<div>0 … {top:,.0f} {html.escape(unit)}</div>"
-    note = _("Quartic kernel, bandwidth %(m)s m.") % {"m": metres(layer.kde.bandwidth_m)}
+    scale = f"<div>0 … {fmt.integer(top)} {html.escape(unit)}</div>"
+    note = _("Quartic kernel, bandwidth %(m)s m.") % {"m": fmt.metres(layer.kde.bandwidth_m)}
     return f"<h4>{html.escape(title)}</h4>{bar}{scale}<small>{html.escape(note)}</small>"
 
 
@@ -143,12 +155,11 @@ def fixed_legend(_: Translate) -> str:
     return f'<div class="mmm-fixed">{_rows(items)}</div>'
 
 
-def segment_legend(title: str, breaks: list[int], colours: list[str], note: str) -> str:
+def segment_legend(
+    title: str, breaks: list[int], colours: list[str], note: str, fmt: Numbers
+) -> str:
     """Classes of the street segments layer, drawn as lines; ``note`` says which are shown."""
-    rows, low = [], 1
-    for upper, colour in zip(breaks, colours, strict=True):
-        rows.append((colour, f"{low}" if low == upper else f"{low}–{upper}"))
-        low = upper + 1
+    rows = _classes(breaks, colours, fmt)
     items = "".join(f'<div><i class="line" style="background:{c}"></i>{t}</div>' for c, t in rows)
     return (
         f'<div class="mmm-scale"><h4>{html.escape(title)}</h4>{items}'

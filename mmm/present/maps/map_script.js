@@ -26,6 +26,21 @@ var __NS__ = (function (map, D) {
     while (i < br.length - 1 && v > br[i]) i++;
     return v ? col[i] : null;
   }
+  function reachable(l, label) {  // a perimeter is reached with Tab; Enter or Space opens it
+    var el = l.getElement();
+    if (!el || el.mmmKeys) return;
+    var text = document.createElement('span');
+    text.innerHTML = label;  // the name arrives HTML-escaped: its text, for the screen reader
+    el.setAttribute('tabindex', '0');
+    el.setAttribute('role', 'button');
+    el.setAttribute('aria-label', text.textContent);
+    el.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      l.openPopup();
+    });
+    el.mmmKeys = true;
+  }
   var layers = D.layers.map(function (spec, k) {
     var layer = L.geoJSON(D.perimeters, {
       filter: function (f) { return f.properties.n[k] !== null; },  // absent, not "0"
@@ -38,6 +53,7 @@ var __NS__ = (function (map, D) {
         l.bindTooltip(f.properties.name + ' (' + f.properties.t[k] + ')', {permanent: true,
           direction: 'center', className: 'mmm-label mmm-plabel', opacity: 0.95});
         l.mmmRank = Math.max(f.properties.n[k], 0) * 1e6 + f.properties.area;  // busiest first
+        l.on('add', function () { reachable(l, f.properties.name + ' (' + f.properties.t[k] + ')'); });
       }
     });
     layer.mmmIndex = k;
@@ -45,6 +61,7 @@ var __NS__ = (function (map, D) {
     return layer;
   });
   var current = D.selected, renderer = L.canvas({pane: 'mmmGrid'});
+  var whole = new Intl.NumberFormat(D.locale, {maximumFractionDigits: 0});
   var gridOn = D.gridLayer, segmentsOn = false, legend = MmmBackdrop.legend(map, 'bottomleft');
   var grid = L.featureGroup(D.grid.c.map(function (ring, i) {
     var pts = [];
@@ -53,7 +70,7 @@ var __NS__ = (function (map, D) {
     cell.mmmCounts = D.grid.n[i];
     return cell;
   })).bindTooltip(function (cell) {
-    return D.layers[current].name + ': ' + cell.mmmCounts[current];
+    return D.layers[current].name + ': ' + whole.format(cell.mmmCounts[current]);
   }, {className: 'mmm-label'});
   var segments = L.featureGroup(), segmentsLegend = '', asked = 0;
   function loadSegments() {  // the busiest street segments of the chosen phenomenon, from the app

@@ -28,6 +28,7 @@ from mmm.present.maps.leaflet import (
     lonlat,
     safe_json,
 )
+from mmm.present.maps.numbers import numbers_for
 from mmm.present.style import CATEGORICAL, Translate, untranslated
 
 
@@ -38,10 +39,12 @@ class _Cluster(MarkerCluster):
         """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function (P) {
   var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
+  var when = new Intl.DateTimeFormat(P.locale, {dateStyle: 'short', timeStyle: 'short',
+    timeZone: 'UTC'});  // the minutes are the recorded local time, kept as they are
   function text(m) {
     var t = P.t[m.mmmI];
     return '<b>' + P.labels[P.k[m.mmmI]] + '</b><br>' + (t === null ? P.undated
-      : new Date(t * 60000).toISOString().slice(0, 16).replace('T', ' '));
+      : when.format(new Date(t * 60000)));
   }
   var markers = new Array(P.k.length);
   for (var i = 0; i < P.k.length; i++) {
@@ -101,6 +104,7 @@ def perimeter_map(
         above it.
     """
     _ = translate
+    fmt = numbers_for(_)
     if isinstance(perimeter, tuple):
         name, geometry = str(perimeter[0]), perimeter[1]
     else:
@@ -127,12 +131,13 @@ def perimeter_map(
             "labels": [html.escape(label) for label in labels],
             "colours": colours,
             "undated": html.escape(_("undated")),
+            "locale": fmt.locale,
         }
         fmap.add_child(_Cluster(safe_json(points), _("Incidents"), assets))
         counts = np.bincount(k, minlength=len(labels))
         rows = "".join(
             f'<div><i class="dot" style="background:{colours[i]}"></i>'
-            f"{html.escape(labels[i])} ({counts[i]})</div>"
+            f"{html.escape(labels[i])} ({fmt.integer(int(counts[i]))})</div>"
             for i in np.flatnonzero(counts)
         )
         title = _("Incidents") if rows else _("No incidents in this period")

@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 from branca.utilities import color_brewer
 
+from mmm.present.maps.numbers import numbers_for
 from mmm.present.maps.overlays import Overlay
 from mmm.present.overview import FigureRow
 from mmm.present.style import Translate
@@ -41,6 +42,7 @@ def rate_layer(
 ) -> Overlay:
     """The overlay of the rates of figure column ``column`` (0: all phenomena, ``label``)."""
     _ = translate
+    fmt = numbers_for(_)
     figures = [row[column] if column < len(row) else None for row in current]
     counts = np.array(
         [np.nan if f is None or f.number is None else f.number for f in figures], dtype=float
@@ -55,7 +57,7 @@ def rate_layer(
     legend = (
         f"<h4>{html.escape(title)}</h4>"
         + "".join(
-            f'<div><i style="background:{c}"></i>{lo:.1f} – {hi:.1f}</div>'
+            f'<div><i style="background:{c}"></i>{fmt.decimal(lo)} – {fmt.decimal(hi)}</div>'
             for c, lo, hi in zip(RATE_COLOURS, [0.0, *breaks[:-1]], breaks, strict=False)
         )
         + f"<small>{html.escape(what)}</small>"
@@ -69,18 +71,19 @@ def rate_layer(
         facts = [
             _("%(count)s incidents, %(base)s %(kind)s")
             % {
-                "count": "–" if figures[i] is None else figures[i],
-                "base": f"{base[i]:,.0f}",
+                "count": "–" if (figure := figures[i]) is None else fmt.figure(figure),
+                "base": fmt.integer(base[i]),
                 "kind": kind,
             },
-            _("%(rate)s per 1,000") % {"rate": _fmt(rates.raw[i])},
+            _("%(rate)s per 1,000") % {"rate": fmt.decimal(rates.raw[i])},
         ]
         if smoothed and rates.local_eb is not None:
             facts.append(
-                _("smoothed towards the zone: %(rate)s") % {"rate": _fmt(rates.global_eb[i])}
+                _("smoothed towards the zone: %(rate)s") % {"rate": fmt.decimal(rates.global_eb[i])}
             )
             facts.append(
-                _("smoothed towards the neighbours: %(rate)s") % {"rate": _fmt(rates.local_eb[i])}
+                _("smoothed towards the neighbours: %(rate)s")
+                % {"rate": fmt.decimal(rates.local_eb[i])}
             )
         popup = (
             f'<div class="mmm-popup"><strong>{html.escape(name)}</strong><br>'
@@ -99,7 +102,3 @@ def _breaks(values: np.ndarray) -> list[float]:
         return [0.0]
     bounds = np.unique(np.quantile(finite, [0.2, 0.4, 0.6, 0.8, 1.0]))
     return [float(b) for b in bounds]
-
-
-def _fmt(value: float) -> str:
-    return "–" if value != value else f"{value:.1f}"

@@ -35,6 +35,7 @@ from mmm.counting.segments import SNAP_M, assign_segments, segment_order
 from mmm.errors import MMMError
 from mmm.present.maps.leaflet import web_geoms
 from mmm.present.maps.legend import SEGMENT_CLASSES, count_breaks, segment_legend
+from mmm.present.maps.numbers import Numbers
 from mmm.present.maps.streets import StreetNetwork, street_network
 from mmm.present.style import Translate, untranslated
 from mmm.store import Store
@@ -127,12 +128,13 @@ def segment_layer(
         raise UnknownPhenomenon(f"unknown phenomenon {phenomenon!r}")
     period = choose_range(release(store, scope).months, first, last)
     _ = translate
+    fmt = Numbers(language)
     label = phenomena[phenomenon] if phenomenon else _("All phenomena")
     title = _("%(phenomenon)s: incidents per street segment") % {"phenomenon": label}
     found = assigned(store)
     if found is None:
         note = _("No streets are stored: import them with mmm import streets.")
-        return {"lines": [], "legend": segment_legend(title, [], [], note)}
+        return {"lines": [], "legend": segment_legend(title, [], [], note, fmt)}
     codes = [phenomenon] if phenomenon else list(phenomena)
     top, counts = _busiest(found, _chosen(found, period, codes), LAYER_LIMIT)
     breaks, colours = count_breaks(counts[top], SEGMENT_CLASSES)
@@ -145,14 +147,14 @@ def segment_layer(
         text = _("%(street)s (segment %(id)s): %(n)s incidents") % {
             "street": streets["name"].iloc[row] or "—",
             "id": streets["segment_id"].iloc[row],
-            "n": n,
+            "n": fmt.integer(n),
         }
         parts = [np.round(shapely.get_coordinates(p)[:, ::-1], 6).tolist()
                  for p in shapely.get_parts(line)]  # fmt: skip
         out.append({"c": parts, "colour": colours[cls], "label": html.escape(text)})
     note = _("The %(n)s busiest segments; an incident counts on the nearest segment within "
-             "%(snap)s m.") % {"n": len(top), "snap": f"{SNAP_M:g}"}  # fmt: skip
-    return {"lines": out, "legend": segment_legend(title, breaks, colours, note)}
+             "%(snap)s m.") % {"n": fmt.integer(len(top)), "snap": fmt.metres(SNAP_M)}  # fmt: skip
+    return {"lines": out, "legend": segment_legend(title, breaks, colours, note, fmt)}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from mmm.crs import WORKING_CRS
 from mmm.present.maps.backdrop import NO_BACKDROP, Backdrop
 from mmm.present.maps.leaflet import Assets, JsLayer, add_script, base_map, web_geoms
 from mmm.present.maps.legend import GRID_CLASSES, count_breaks, count_legend
+from mmm.present.maps.numbers import Numbers, numbers_for
 from mmm.present.overview import FigureRow
 from mmm.present.style import Translate, untranslated
 
@@ -42,7 +43,9 @@ def _below(rows: list[FigureRow], k: int, _: Translate) -> str | None:
     return _("hidden: %(what)s") % {"what": ", ".join(texts)}
 
 
-def _change(now: Figure | None, before: Figure | None, _: Translate) -> tuple[str, str]:
+def _change(
+    now: Figure | None, before: Figure | None, _: Translate, fmt: Numbers
+) -> tuple[str, str]:
     """Text and CSS class of the change against the previous period ("–": not exact)."""
     found = None if now is None or before is None else change(now, before)
     if found is None:
@@ -50,9 +53,9 @@ def _change(now: Figure | None, before: Figure | None, _: Translate) -> tuple[st
     if found.percent is None:
         return (_("new"), "up") if found.difference else ("–", "")
     if found.difference == 0:
-        return "0 (0 %)", ""
+        return f"0 ({fmt.percent(0)})", ""
     css = "up" if found.difference > 0 else "down"
-    return f"{found.difference:+d} ({found.percent:+.0f} %)", css
+    return f"{fmt.signed(found.difference)} ({fmt.percent(found.percent, signed=True)})", css
 
 
 def _popup(
@@ -62,6 +65,7 @@ def _popup(
     before: FigureRow,
     url: str | None,
     _: Translate,
+    fmt: Numbers,
 ) -> str:
     """A perimeter's figures per phenomenon (first row: all) and their change; a link.
 
@@ -69,12 +73,13 @@ def _popup(
     """
     rows = []
     for i, label in enumerate(labels):
-        if now[i] is None:
+        figure = now[i]
+        if figure is None:
             continue
-        text, css = _change(now[i], before[i], _)
+        text, css = _change(figure, before[i], _, fmt)
         rows.append(
             f'<tr class="{"all" if i == 0 else ""}"><td>{html.escape(label)}</td>'
-            f'<td class="num">{html.escape(str(now[i]))}</td>'
+            f'<td class="num">{html.escape(fmt.figure(figure))}</td>'
             f'<td class="num {css}">{html.escape(text)}</td></tr>'
         )
     head = "".join(
@@ -175,6 +180,7 @@ def zone_map(
         When ``selected`` is not a key of ``phenomena``.
     """
     _ = functools.cache(translate)  # the same few strings for every popup: translate once
+    fmt = numbers_for(_)
     if selected is not None and selected not in phenomena:
         raise ValueError(f"unknown phenomenon {selected!r}")
     codes, labels = list(phenomena), [_("All phenomena"), *phenomena.values()]
@@ -193,8 +199,8 @@ def zone_map(
             "properties": {
                 "name": html.escape(name),
                 "n": [None if f is None else f.shade for f in current[i]],
-                "t": [None if f is None else f.text for f in current[i]],
-                "popup": _popup(name, labels, current[i], previous[i], urls[i], _),
+                "t": [None if f is None else fmt.figure(f) for f in current[i]],
+                "popup": _popup(name, labels, current[i], previous[i], urls[i], _, fmt),
                 "area": round(float(areas[i]) / 1e6, 4),  # km²: breaks ties between labels
             },
         }
@@ -215,8 +221,8 @@ def zone_map(
         layers.append(
             {"name": html.escape(label), "code": codes[k - 1] if k else "",
              "br": br, "col": col, "gbr": gbr, "gcol": gcol,
-             "legend": count_legend(title, br, col, below=_below(current, k, _)),
-             "glegend": count_legend(gtitle, gbr, gcol)}
+             "legend": count_legend(title, br, col, fmt, below=_below(current, k, _)),
+             "glegend": count_legend(gtitle, gbr, gcol, fmt)}
         )  # fmt: skip
     shown = 0 if selected is None else 1 + codes.index(selected)
     style = {
@@ -227,6 +233,7 @@ def zone_map(
     }
     fmap = base_map(zone, assets, backdrop, _, font_px=20 if presentation else 13)
     data: dict[str, Any] = {
+        "locale": fmt.locale,
         "perimeters": {"type": "FeatureCollection", "features": features},
         "grid": {"n": cell_counts.tolist(), "c": rings},
         "gridLayer": grid is not None,
@@ -237,7 +244,7 @@ def zone_map(
     for k, label in enumerate(labels):
         fmap.add_child(JsLayer(f"{ns}.layers[{k}]", label, overlay=False, show=k == shown))
     if grid is not None:
-        cell_m = _cell_size(grid)
+        cell_m = _cell_size(grid, fmt)
         grid_name = _("Grid cells (%(size)s m)") % {"size": cell_m} if cell_m else _("Grid cells")
         fmap.add_child(JsLayer(f"{ns}.grid", grid_name, overlay=True, show=True))
     if segments_url is not None:
@@ -247,8 +254,9 @@ def zone_map(
     return fmap
 
 
-def _cell_size(grid: gpd.GeoDataFrame) -> str | None:
+def _cell_size(grid: gpd.GeoDataFrame, fmt: Numbers) -> str | None:
+    """A grid cell's width in metres, for the layer's name ("200", "12,5")."""
     if grid.empty:
         return None
     minx, _, maxx, _ = grid.geometry.values[0].bounds
-    return np.format_float_positional(round(maxx - minx, 3), trim="-")
+    return fmt.metres(maxx - minx)

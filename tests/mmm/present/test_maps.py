@@ -171,9 +171,9 @@ def test_popups_list_counts_and_change_against_previous_period(demo: Zone, page:
 
     now, before = n(current), n(previous)
     change = (
-        f"{now - before:+d} ({100 * (now - before) / before:+.0f} %)"
+        f"{now - before:+d} ({100 * (now - before) / before:+.0f}\u00a0%)"
         if now != before
-        else "0 (0 %)"
+        else "0 (0\u00a0%)"
     )
     row = re.search(
         r"<td>Drugs</td><td class=\"num\">(\d+)</td><td class=\"num \w*\">([^<]*)<",
@@ -210,7 +210,9 @@ def test_new_and_unchanged_in_popups() -> None:
     page = fmap.get_root().render()
     popups = [f["properties"]["popup"] for f in _data(page)["perimeters"]["features"]]
     assert "nieuw" in popups[0] and "A &lt;b&gt;" in popups[0]
-    assert "-1 (-25 %)" in popups[1] and "0 (0 %)" in popups[1] and "-1 (-17 %)" in popups[1]
+    nbsp = "\u00a0"  # Belgian typography: a non-breaking space before "%"
+    assert f"-1 (-25{nbsp}%)" in popups[1] and f"0 (0{nbsp}%)" in popups[1]
+    assert f"-1 (-17{nbsp}%)" in popups[1]
     assert "A <b>" not in _unescaped(page)  # names are escaped everywhere
     assert "Grid cells" in page
     with pytest.raises(ValueError, match="unknown phenomenon"):

@@ -115,7 +115,7 @@ def test_upload_shows_the_import_report_and_dry_run_stores_nothing(login, editor
     assert (
         checked.status_code == 200 and "nieuw.geojson gecontroleerd (niets bewaard)" in page
     )  # nl
-    assert "name already stored: 1" in page
+    assert "naam al bewaard: 1" in page  # the reason in Dutch (test_upload_words.py)
     assert "Opgeladen 1" not in set(open_store(editor_store_url).perimeters()["name"])
     done = client.post(
         "/perimeters/upload",
@@ -172,7 +172,7 @@ def test_upload_refusals_and_roles(login):
         data={"file": (io.BytesIO(b"{not json"), "kapot.geojson")},
         content_type="multipart/form-data",
     )
-    assert broken.status_code == 400 and "cannot read the file" in broken.get_data(as_text=True)
+    assert broken.status_code == 400 and "kan niet gelezen worden" in broken.get_data(as_text=True)
     for role in ("officer", "partner", "dpo"):
         assert login(role).get("/perimeters/upload").status_code == 403
 
