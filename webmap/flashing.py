@@ -67,6 +67,9 @@ REFUSALS = {
     r"the cycle cannot be closed \((\S+)\) before its Act \((\S+)\)": _l(
         "The cycle cannot be closed (%(a)s) before its Act (%(b)s)."
     ),
+    r"'(.+)' already has an action plan for ZVP (\S+) \(plan (\d+)\): edit that one": _l(
+        "%(a)s already has an action plan for ZVP %(b)s (plan %(c)s): edit that one."
+    ),
     r"the partner name is empty": _l("The partner's name is empty."),
     r"a partner '(.+)' already exists": _l("A partner %(a)s already exists."),
     r"'(.+)' is not an e-mail address \(use the organisation's\)": _l(

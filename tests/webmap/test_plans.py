@@ -88,11 +88,15 @@ def test_write_a_plan_and_walk_a_cycle_through_the_forms(login, demo_store_url):
     plan_id = int(response.headers["Location"].rsplit("/", 1)[1])
     # a second plan for the same perimeter and ZVP period is refused, nothing stored
     again = analyst.post("/plans/new", data={**form, "title": "Dubbel"})
-    assert again.status_code == 200 and "already has an action plan" in again.get_data(as_text=True)
+    assert again.status_code == 200 and "heeft al een actieplan voor ZVP" in again.get_data(
+        as_text=True
+    )
     edit = {**form, "title": "Zomer in het Stadspark", "version": "1"}
     assert analyst.post(f"/plans/{plan_id}/edit", data=edit).status_code == 302
     stale = analyst.post(f"/plans/{plan_id}/edit", data={**edit, "title": "Oud", "version": "1"})
-    assert stale.status_code == 409 and "someone else" in stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Iemand anders heeft dit gewijzigd" in stale.get_data(
+        as_text=True
+    )
     cycle = {"period_start": "2025-01-01", "period_end": "2025-06-30",
              "planned_check": "2025-07-10", "control": "zone", "buffer_m": "250"}  # fmt: skip
     assert analyst.post(f"/plans/{plan_id}/cycles", data=cycle).status_code == 302

@@ -41,7 +41,7 @@ from mmm.present.maps import colocation_matrix, hotspot_map, hotspot_rows, warni
 from mmm.store import Store
 from webmap.api.routes import limits as api_limits
 from webmap.extensions import get_store
-from webmap.flashing import actor
+from webmap.flashing import actor, refusal
 from webmap.folium_page import assets, backdrop, parts
 from webmap.hotspots.forms import (
     CELL_CHOICES,
@@ -241,7 +241,7 @@ def adopt() -> Response | tuple[str, int]:
         flash(geometry_refusal(error), "error")
         return redirect(f"{url_for('hotspots.index')}?{query}")
     except AccessDenied as error:
-        flash(str(error), "error")
+        flash(refusal(error), "error")
         return redirect(f"{url_for('hotspots.index')}?{query}")
     name = saved.saved.fields.name
     flash(_("%(name)s is now a proposed perimeter: adjust it and save.", name=name), "info")

@@ -35,7 +35,7 @@ from mmm.plans import (
 from mmm.present import maps
 from mmm.present.plan_charts import incidents_spec, survey_spec
 from webmap.extensions import current_scope, get_store
-from webmap.flashing import actor, form_errors, submit
+from webmap.flashing import actor, form_errors, refusal, submit
 from webmap.folium_page import MapParts, assets, backdrop, parts
 from webmap.partners.forms import RESPONSIBILITY_NAMES
 from webmap.plans import words
@@ -216,7 +216,7 @@ def new() -> str | Response:
                 **_plan_fields(form),
             )
         except MMMError as exc:
-            flash(str(exc), "error")
+            flash(refusal(exc), "error")
         else:
             flash(_("Action plan saved."), "info")
             return back(plan_id)
@@ -246,10 +246,10 @@ def edit(plan_id: int) -> str | Response | tuple[str, int]:
             version = int(form.version.data or 0)
             update_plan(get_store(), plan_id, version, actor=actor(), **_plan_fields(form))
         except StaleVersion as exc:
-            flash(str(exc), "error")
+            flash(refusal(exc), "error")
             return render_template("plans/edit.html", form=form, plan=plan, sections=SECTIONS), 409
         except (MMMError, ValueError) as exc:
-            flash(str(exc), "error")
+            flash(refusal(exc) if isinstance(exc, MMMError) else str(exc), "error")
         else:
             flash(_("Action plan saved."), "info")
             return back(plan_id)

@@ -10,7 +10,7 @@ from mmm.io.imports import ImportReport
 from mmm.plans import import_survey, survey_results, survey_view
 from mmm.plans.survey import COLUMNS, REQUIRED, UNITS
 from webmap.extensions import current_scope, get_store
-from webmap.flashing import actor, form_errors
+from webmap.flashing import actor, form_errors, refusal
 from webmap.plans import words
 from webmap.plans.forms import SurveyForm
 from webmap.plans.routes import bp, require
@@ -30,7 +30,7 @@ def surveys() -> str | tuple[str, int]:
                 replace=bool(form.replace.data), actor=actor(),
             )  # fmt: skip
         except MMMError as exc:
-            flash(str(exc), "error")
+            flash(refusal(exc), "error")
             status = 400
         else:
             flash(
