@@ -152,3 +152,12 @@ def kept_parts(question: Hashable, make: Callable[[], T], size: Callable[[T], in
     belongs to one request (a CSP nonce, a CSRF token): those are added after."""
     key = (_state(), reader_key(), question)
     return answers_of(current_app, "parts").obtain(key, make, size)
+
+
+def kept_for_all(question: Hashable, make: Callable[[], T], size: Callable[[T], int]) -> T:
+    """What ``make()`` gives for ``question``, kept while the store's data stays as it is and
+    shared by every reader: only for results nothing of the reader decides (the caller has
+    decided before whether this reader may see them), such as a perimeter's hour × weekday
+    tables, which an analyst's and an officer's page show alike."""
+    key = (_state(), "all", question)
+    return answers_of(current_app, "parts").obtain(key, make, size)

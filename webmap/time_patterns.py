@@ -46,10 +46,13 @@ from mmm.present.rates import kind_name, perimeter_rate_table, preferred_kind
 from mmm.present.temporal import change_rows, place_heat_tables
 from mmm.rates.tables import perimeter_denominators
 from mmm.temporal.compstat import RecentChange, store_recent_change
+from webmap.answers import kept_for_all
 from webmap.extensions import current_scope, get_store
 
 #: One recent-change computation at a time (seconds for thousands of perimeters).
 _RECENT_CHANGE_LOCK = threading.Lock()
+#: What a kept heat table weighs (:mod:`webmap.answers`): 7 × 25 cells and their texts.
+HEAT_TABLE_SIZE = 8_000
 #: One near-repeat test at a time (up to a second per phenomenon).
 _NEAR_REPEAT_LOCK = threading.Lock()
 
@@ -73,7 +76,11 @@ def time_parts(
     when the reader may not see them."""
     if not may_see_time_patterns(suppressed):
         return {"when": None, "change": None}
-    tables = place_heat_tables(get_store(), geometry, list(phenomena), start=start, end=end)
+    tables = kept_for_all(
+        ("heat tables", area, tuple(phenomena), start, end),
+        lambda: place_heat_tables(get_store(), geometry, list(phenomena), start=start, end=end),
+        lambda found: HEAT_TABLE_SIZE * len(found),
+    )
     found = recent_change()
     rows = [] if found is None else change_rows(found, area, list(phenomena))
     return {"when": tables, "change": (rows, found) if rows else None}

@@ -219,8 +219,8 @@ def unassign(
         )
 
 
-def assignments(store: Store) -> pd.DataFrame:
-    """Who does what where: one row per partner × perimeter × phenomenon."""
+def assignments(store: Store, *, perimeter_id: int | None = None) -> pd.DataFrame:
+    """Who does what where: one row per partner × perimeter × phenomenon (of one perimeter)."""
     a, p, r = schema.assignments.c, schema.partners.c, schema.perimeters.c
     query = (
         select(
@@ -231,6 +231,8 @@ def assignments(store: Store) -> pd.DataFrame:
         .join(schema.perimeters, a.perimeter_id == r.id)
         .order_by(r.name, a.phenomenon, p.name)
     )  # fmt: skip
+    if perimeter_id is not None:
+        query = query.where(a.perimeter_id == perimeter_id)
     columns = [
         "id", "partner_id", "partner", "partner_type", "perimeter_id", "perimeter", "phenomenon",
         "responsibility", "description",
@@ -253,13 +255,19 @@ def partner_pairs(store: Store, partner: str) -> frozenset[tuple[int, str]]:
         return frozenset((int(pid), str(code)) for pid, code in conn.execute(query).all())
 
 
-def who_does_what(store: Store, pairs: frozenset[tuple[int, str]] | None = None) -> pd.DataFrame:
-    """Assignments, limited to the (perimeter id, phenomenon) ``pairs`` a user may see.
+def who_does_what(
+    store: Store,
+    pairs: frozenset[tuple[int, str]] | None = None,
+    *,
+    perimeter_id: int | None = None,
+) -> pd.DataFrame:
+    """Assignments, limited to the (perimeter id, phenomenon) ``pairs`` a user may see (and to
+    one perimeter when ``perimeter_id`` is given: its page asks on every visit).
 
     A partner sees its own assignments and, on those same perimeter × phenomenon pairs, the
     names of its co-partners — nothing of other partners elsewhere. ``None``: everything.
     """
-    table = assignments(store)
+    table = assignments(store, perimeter_id=perimeter_id)
     if pairs is None:
         return table
     keys = zip(table["perimeter_id"], table["phenomenon"], strict=True)

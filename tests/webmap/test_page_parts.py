@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 import webmap.maps.routes as map_routes
 import webmap.perimeters.routes as perimeter_routes
+import webmap.time_patterns as time_patterns
 from mmm.access.partners import assign
 from mmm.access.users import add_user
 from mmm.store import BatchInfo, open_store
@@ -37,6 +38,7 @@ def zone_url(tmp_path: Path) -> str:
     add_user(store, "ana", PASSWORD, role="analyst")
     add_user(store, "anne", PASSWORD, role="analyst", language="fr")
     add_user(store, "buurt", PASSWORD, role="partner", partner="Buurtwerk")
+    add_user(store, "wijk", PASSWORD, role="officer")
     store.close()
     return url
 
@@ -135,6 +137,23 @@ def test_a_perimeter_page_is_kept_but_not_its_points_nor_its_project_group(
     assert len(store.audit_events()) == reads + 2  # and each read is audited
     assert ana.get(page).status_code == 200 and len(made) == 3  # the page without them: kept
     store.close()
+
+
+def test_staff_of_other_roles_share_a_perimeters_hour_tables_but_not_its_page(
+    app: Flask, zone_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = _count_calls(monkeypatch, perimeter_routes, "perimeter_overview")
+    tables = _count_calls(monkeypatch, time_patterns, "place_heat_tables")
+    park = int(open_store(zone_url).perimeters().set_index("name").loc["Park", "id"])
+    page = f"/perimeters/{park}?from=2024-10&to=2024-12"
+    analyst, officer = _logged_in(app, "ana"), _logged_in(app, "wijk")
+    for client in (analyst, officer):
+        assert 'id="when"' in client.get(page).get_data(as_text=True)
+    assert len(pages) == 2  # other rights: a page of their own
+    assert len(tables) == 1  # the same tables: counted once
+    theirs = _logged_in(app, "buurt").get(page)
+    assert theirs.status_code == 200 and 'id="when"' not in theirs.get_data(as_text=True)
+    assert len(tables) == 1  # a partner's page never asks for them
 
 
 def test_fifty_askers_at_once_make_an_answer_once() -> None:

@@ -78,8 +78,7 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         record_read(
             get_store(), f"web:{user.name}", "incidents", str(perimeter_id), purpose, detail
         )
-    team = who_does_what(get_store(), current_scope().pairs)
-    team = team[team["perimeter_id"] == perimeter_id]
+    team = who_does_what(get_store(), current_scope().pairs, perimeter_id=perimeter_id)
     versions = get_store().perimeter_history(perimeter_id)
     history, earlier = _history(versions)
     return render_template(
