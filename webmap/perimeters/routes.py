@@ -23,7 +23,7 @@ from mmm.perimeters.geometry import to_geojson
 from mmm.present import charts, maps
 from mmm.present.overview import perimeter_overview
 from mmm.store.perimeter_rows import PerimeterVersion
-from webmap.answers import kept_parts
+from webmap.answers import kept_for_all, kept_parts
 from webmap.extensions import current_scope, get_store
 from webmap.flashing import actor, form_errors
 from webmap.folium_page import assets, backdrop, rendered
@@ -36,6 +36,8 @@ from webmap.vocabulary import import_fact, import_reason, import_refusal, purpos
 
 bp = Blueprint("perimeters", __name__, url_prefix="/perimeters")
 
+#: What a kept perimeter version weighs (:mod:`webmap.answers`): its fields and outline.
+HISTORY_SIZE = 4_000
 #: Rejected rows shown on the upload report page (all of them are counted).
 SHOWN_REJECTS = 200
 
@@ -79,7 +81,11 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
             get_store(), f"web:{user.name}", "incidents", str(perimeter_id), purpose, detail
         )
     team = who_does_what(get_store(), current_scope().pairs, perimeter_id=perimeter_id)
-    versions = get_store().perimeter_history(perimeter_id)
+    versions = kept_for_all(  # its versions change only with the perimeters' version
+        ("perimeter history", perimeter_id),
+        lambda: get_store().perimeter_history(perimeter_id),
+        lambda found: HISTORY_SIZE * (1 + len(found)),
+    )
     history, earlier = _history(versions)
     return render_template(
         "perimeters/show.html",
