@@ -72,9 +72,10 @@ def change_layer(
         + (f"<small>{html.escape(whole)}: {html.escape(zone_text)}</small>" if zone_text else "")
     )
     layer = Overlay(title, legend)
+    by_area = {str(area): rows for area, rows in found.groupby("area", sort=False)}
     for name, geometry in zip(perimeters["name"].astype(str), perimeters.geometry, strict=True):
-        rows = found[found["area"] == name]
-        if rows.empty:
+        rows = by_area.get(name)  # one grouping, not a filter per perimeter (2,000 on a map)
+        if rows is None:
             continue
         kinds = set(rows["direction"])
         colour = COLOURS["both" if len(kinds) > 1 else kinds.pop()]

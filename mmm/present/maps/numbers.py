@@ -15,6 +15,7 @@ map's numbers always follow the language of its words — a page, a PDF dossier 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -42,22 +43,22 @@ class Numbers:
         """``15.355`` (nl), ``15 355`` (fr), ``15,355`` (en)."""
         if value != value:
             return UNKNOWN
-        return str(format_decimal(round(value), format="#,##0", locale=self.locale))
+        return _decimal(round(value), "#,##0", self.locale)
 
     def decimal(self, value: float, digits: int = 1) -> str:
         """``value`` with exactly ``digits`` decimals: ``9,94`` in Dutch for ``digits=2``."""
         if value != value:
             return UNKNOWN
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return str(format_decimal(value, format=pattern, locale=self.locale))
+        return _decimal(value, pattern, self.locale)
 
     def metres(self, value: float) -> str:
         """A distance for a sentence: one decimal at most, no trailing zero (``12,5``, ``200``)."""
-        return str(format_decimal(float(value), format="#,##0.#", locale=self.locale))
+        return _decimal(float(value), "#,##0.#", self.locale)
 
     def signed(self, value: int) -> str:
         """A change: ``+27``, ``-3`` (with the reader's separators)."""
-        return str(format_decimal(value, format="+#,##0;-#,##0", locale=self.locale))
+        return _decimal(value, "+#,##0;-#,##0", self.locale)
 
     def percent(self, value: float, *, signed: bool = False) -> str:
         """A percentage already × 100, rounded: ``27 %``, or ``+27 %`` when ``signed``."""
@@ -73,7 +74,7 @@ class Numbers:
         if value == 0 or not math.isfinite(value):
             return self.integer(0) if value == 0 else str(value)
         pattern = "@" + "#" * (digits - 1)  # up to ``digits``: 0,05 rather than 0,0500
-        return str(format_decimal(value, format=pattern, locale=self.locale))
+        return _decimal(value, pattern, self.locale)
 
     def p_value(self, value: float) -> str:
         """A p-value: three significant digits, ``< 0,001`` below that (as papers write it)."""
@@ -92,6 +93,13 @@ class Numbers:
     def day(self, day: date) -> str:
         """A date, short: ``30-11-2026`` (nl), ``30/11/2026`` (fr), ``30.11.26`` (de)."""
         return str(format_date(day, "short", locale=self.locale))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _decimal(value: float, pattern: str, locale: str) -> str:
+    """Babel's text of ``value``, worked out once: a zone map of 2,000 perimeters writes some
+    40,000 numbers, most of them the same few hundred small counts."""
+    return str(format_decimal(value, format=pattern, locale=locale))
 
 
 def language_of(translate: Translate) -> str:
