@@ -5,7 +5,8 @@ the same process on the same store.
   parsing, as ``Store.incidents()`` did;
 * ``/api/counts``: ``count_incidents`` on every request, its table turned into JSON each time;
 * the zone map: the grid counted from the incidents of the range and every figure asked of the
-  release one by one, on every request (the month cells were already kept per data version).
+  release one by one, and the page built, on every request (the month cells were already kept
+  per data version).
 
 :func:`old_paths` puts the last two in place of the new ones for a ``with`` block, so the same
 Flask routes answer the same requests the old way.
@@ -24,6 +25,7 @@ from flask import current_app
 from sqlalchemy import select
 
 import webmap.api.routes as api_routes
+import webmap.maps.routes as map_routes
 from mmm.access.release import Release
 from mmm.access.rules import Scope, visible_counts, visible_perimeters
 from mmm.counting.count import Period, count_incidents
@@ -70,6 +72,11 @@ def _answer_every_time(question: Any, scope: Scope, make: Any) -> Any:
     return current_app.json.response(make())
 
 
+def _made_every_time(question: Any, make: Any, size: Any) -> Any:
+    """No page part kept: the map built again on every request."""
+    return make()
+
+
 def _figures_one_by_one(
     self: Release, perimeters: Any, phenomena: Any, months: Any
 ) -> list[tuple[Any, ...]]:
@@ -86,6 +93,7 @@ def old_paths() -> Iterator[None]:
     with ExitStack() as stack:
         stack.enter_context(patch.object(api_routes, "count_table", old_count_table))
         stack.enter_context(patch.object(api_routes, "kept_json", _answer_every_time))
+        stack.enter_context(patch.object(map_routes, "kept_parts", _made_every_time))
         stack.enter_context(patch.object(Release, "figure_rows", _figures_one_by_one))
         stack.enter_context(patch.object(CountCube, "grid_table", _no_kept_grid))
         yield
