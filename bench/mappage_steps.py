@@ -33,8 +33,8 @@ class ServerSteps:
     The request goes to the threaded server (a new thread per request, as in the browser runs)
     with a timer around each of the three calls the view makes; the best of ``REPEATS`` warm
     requests is kept. Each of them builds the page (what a range's first request costs: later
-    ones are served the page parts it kept, :mod:`webmap.answers`). Reading, counting and the grid, the parts of ``zone_overview`` that grow
-    with the incidents, are timed on their own.
+    ones are served the page parts it kept, :mod:`webmap.answers`). Reading, counting and the
+    grid, the parts of ``zone_overview`` that grow with the incidents, are timed on their own.
     """
 
     read_s: float  # the first Store.incidents() of a fresh store (later ones hit its cache)
