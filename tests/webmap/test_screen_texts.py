@@ -1,5 +1,5 @@
-"""Typography and help texts of the translations: "25 %" never breaks between the number and
-its sign, and meeting mode's choice page names every key the slides answer to."""
+"""Typography and help texts of the translations and templates: "25 %" never breaks between
+the number and its sign, and meeting mode's choice page names every key the slides answer to."""
 
 from __future__ import annotations
 
@@ -17,6 +17,22 @@ from tests.webmap.conftest import make_app
 CATALOGS = Path(__file__).resolve().parents[2] / "webmap" / "translations"
 #: A number (or a number's slot) and "%" (or "%%") with an ordinary, breaking space between.
 BREAKING_PERCENT = re.compile(r"(?:\d|\)s|\)d) %(?!\()")
+
+
+TEMPLATES = CATALOGS.parent / "templates"
+#: In a template: a printed value (``}}``) or a quoted unit (``' %'``), then a breaking space and
+#: "%" or "m²".
+BREAKING_UNIT = re.compile(r"(?:\}\}|') (?:%(?!\})|m²)")  # "%}" closes a Jinja tag
+
+
+def test_no_template_breaks_a_unit_from_its_number() -> None:
+    broken = [
+        f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if BREAKING_UNIT.search(line)
+    ]
+    assert not broken, "\n".join(broken)
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "de"])
