@@ -137,9 +137,11 @@ def warm_up(app: Flask) -> None:
     """Read the incidents and count them into the store's count cube before the first visitor
     does (:func:`mmm.counting.cube.count_cube`; a second for a million rows), then the recent
     change of the zone map (seconds for thousands of perimeters) and the near-repeat test of
-    every phenomenon (about a second each at a million incidents), which staff pages show. A
-    request that comes meanwhile waits for this work instead of doing it a second time."""
+    every phenomenon (about a second each at a million incidents), which staff pages show, and
+    last each kind of reader's default pages (:mod:`webmap.ahead`). A request that comes
+    meanwhile waits for this work instead of doing it a second time."""
     from mmm.counting.cube import count_cube
+    from webmap.ahead import build_ahead
     from webmap.extensions import get_store
     from webmap.time_patterns import near_repeats, recent_change
 
@@ -148,6 +150,7 @@ def warm_up(app: Flask) -> None:
         count_cube(store)
         recent_change()
         near_repeats(list(store.phenomena()["code"]))
+    build_ahead(app)
 
 
 def _register_blueprints(app: Flask) -> None:

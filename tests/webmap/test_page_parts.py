@@ -24,7 +24,7 @@ from mmm.access.users import add_user
 from mmm.store import BatchInfo, open_store
 from tests import disclosure_zone
 from tests.webmap.conftest import make_app
-from webmap.answers import Answers
+from webmap.answers import Answers, forget_answers
 
 PASSWORD = "a long enough pass phrase 42"
 MAP = "/map?from=2024-10&to=2024-12"
@@ -154,6 +154,30 @@ def test_staff_of_other_roles_share_a_perimeters_hour_tables_but_not_its_page(
     theirs = _logged_in(app, "buurt").get(page)
     assert theirs.status_code == 200 and 'id="when"' not in theirs.get_data(as_text=True)
     assert len(tables) == 1  # a partner's page never asks for them
+
+
+def test_the_warm_up_builds_each_kind_of_readers_pages_ahead(
+    app: Flask, zone_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webmap import ahead
+
+    built = ahead.build_ahead(app)
+    # ana and anne differ in language, wijk in rights, buurt in scope: four kinds of reader;
+    # each gets the zone map and the default page of every perimeter it may see (4, 4, 4, 3)
+    assert built == 4 + 4 * 3 + 3
+    pages = _count_calls(monkeypatch, perimeter_routes, "_page_parts")
+    maps = _count_calls(monkeypatch, map_routes, "_zone_parts")
+    ids = open_store(zone_url).perimeters().set_index("name")["id"]
+    for name in ("ana", "anne", "wijk", "buurt"):
+        client = _logged_in(app, name)
+        assert client.get("/map").status_code == 200
+        for perimeter in ("Park", "Pond", "Corner") + (() if name == "buurt" else ("Station",)):
+            assert client.get(f"/perimeters/{int(ids[perimeter])}").status_code == 200
+    assert pages == [] and maps == []  # every first visit was served what the warm-up built
+
+    monkeypatch.setattr(ahead, "MAX_PAGES", 3)
+    forget_answers(app)
+    assert ahead.build_ahead(app) == 3  # bounded
 
 
 def test_fifty_askers_at_once_make_an_answer_once() -> None:

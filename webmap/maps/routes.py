@@ -42,11 +42,7 @@ def zone() -> str | tuple[str, int]:
     presentation = request.args.get("presentation") == "1"
     first, last = request.args.get("from"), request.args.get("to")
     try:
-        view, fmap = kept_parts(
-            ("zone", selected, first, last, presentation),
-            lambda: _zone_parts(selected, first, last, presentation),
-            lambda found: found[1].size,
-        )
+        view, fmap = zone_parts(selected, first, last, presentation)
     except NotFound:
         return render_template("maps/empty.html"), 404
     except InvalidPeriod:
@@ -60,11 +56,23 @@ def zone() -> str | tuple[str, int]:
     )
 
 
+def zone_parts(
+    selected: str | None, first: str | None, last: str | None, presentation: bool
+) -> tuple[ZoneOverview, MapParts]:
+    """The zone map's figures and rendered map for the logged-in reader, kept per state of the
+    data (:mod:`webmap.answers`): the same for every reader with the same rights, scope and
+    language."""
+    return kept_parts(
+        ("zone", selected, first, last, presentation),
+        lambda: _zone_parts(selected, first, last, presentation),
+        lambda found: found[1].size,
+    )
+
+
 def _zone_parts(
     selected: str | None, first: str | None, last: str | None, presentation: bool
 ) -> tuple[ZoneOverview, MapParts]:
-    """The zone map's figures and rendered map for the logged-in reader (kept per data state:
-    the same for every reader with the same role, scope and language)."""
+    """The zone map's figures and rendered map, built for the logged-in reader."""
     view = zone_overview(
         get_store(), first=first, last=last, language=str(get_locale()), scope=current_scope()
     )

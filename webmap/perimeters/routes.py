@@ -65,11 +65,7 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         if show_points:  # read with a purpose: made for this request alone, and audited
             found = _page_parts(perimeter_id, first, last, with_incidents=True)
         else:
-            found = kept_parts(
-                ("perimeter", perimeter_id, first, last),
-                lambda: _page_parts(perimeter_id, first, last, with_incidents=False),
-                lambda made: made["map"].size + len(made["time_html"]),
-            )
+            found = page_parts(perimeter_id, first, last)
     except NotFound:
         abort(404)
     except InvalidPeriod:
@@ -97,6 +93,17 @@ def show(perimeter_id: int) -> str | tuple[str, int]:
         history=history,
         earlier=earlier,
         may_edit=bool(versions) and may_edit(user, versions[-1]),
+    )
+
+
+def page_parts(perimeter_id: int, first: str | None, last: str | None) -> dict[str, Any]:
+    """:func:`_page_parts` without the incidents, kept per state of the data
+    (:mod:`webmap.answers`): the same for every reader with the same rights, scope and
+    language."""
+    return kept_parts(
+        ("perimeter", perimeter_id, first, last),
+        lambda: _page_parts(perimeter_id, first, last, with_incidents=False),
+        lambda made: made["map"].size + len(made["time_html"]),
     )
 
 
