@@ -12,8 +12,10 @@ the baseline), each as its own process on loopback, and measures what users get:
    (``bench/mappage_data.py``: uniform background plus hotspots, the demo's 8 phenomena,
    dates over 2023–2025), the labels and the demo log-ins (kept under ``--workdir`` and
    reused by a later run with the same N, M and seed);
-2. per server: starts it, waits for it, makes one request of each kind as an analyst (the
-   first read of the incidents happens there: reported apart, as "first request"), logs in
+2. per server: starts it, waits for it, makes one request of each kind as an analyst (these
+   wait for the server's warm-up — the first read of the incidents, the count, the
+   near-repeat tests and each kind of reader's default pages (``webmap.ahead``), as at every
+   start of a zone's server —: reported apart, as "first request"), logs in
    U users (analysts, officers and partners in turn; not timed), then lets them all start at
    once: each makes R requests one after the other, cycling through the zone map
    (``/map`` over all three years), its perimeter pages (``/perimeters/<id>``), ``/api/counts``
