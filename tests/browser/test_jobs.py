@@ -62,7 +62,11 @@ def test_a_hotspot_run_shows_its_steps_until_the_map_comes(tab: Page, live_url: 
     working = [s for s in seen if s["value"] < s["max"]]
     assert working, seen  # steps before the end, each said in Dutch with its place in the run
     known = ("De feiten worden", "Hotspots van ", "Nagaan welke", "De kandidaat-perimeters")
-    assert all(s["step"].startswith(known) and s["max"] > 3 for s in working), working
+    assert all(s["step"].startswith(known) for s in working), working
+    # reading the incidents comes first, before the run knows how many steps it has; every
+    # later step is counted against the whole run
+    later = [s for s in working if not s["step"].startswith("De feiten worden")]
+    assert all(s["max"] > 3 for s in later), later
 
 
 def test_a_pdf_shows_the_printers_steps_then_downloads(tab: Page, live_url: str) -> None:

@@ -70,7 +70,8 @@ def test_history_shows_who_when_and_the_area_change_and_an_earlier_version(login
     page = analyst.get(f"/perimeters/{pid}").get_data(as_text=True)
     rows = re.findall(r"<tr>\s*<td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td>", page)
     assert [(v, who) for v, _when, who in rows] == [("2", "analist"), ("1", "analist")]
-    assert "+6.000 m² (+33,3 %)" in page  # Dutch number format (the analyst's language)
+    # Dutch number format (the analyst's language), each unit kept with its number
+    assert "+6.000\u00a0m² (+33,3\u00a0%)" in page
     assert 'id="earlier-version"' not in page
     earlier = analyst.get(f"/perimeters/{pid}?version=1").get_data(as_text=True)
     shown = re.search(r'id="earlier-version">(.*?)</script>', earlier)
