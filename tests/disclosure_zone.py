@@ -30,10 +30,11 @@ import pandas as pd
 import shapely
 
 from mmm.access.partners import add_partner, assign
+from mmm.access.users import add_user
 from mmm.crs import WORKING_CRS
 from mmm.io.files import Source
 from mmm.io.imports import IncidentColumns, import_incident_source, import_perimeter_source
-from mmm.store import BatchInfo, Store
+from mmm.store import BatchInfo, Store, open_store
 from tests.helpers import ZONE
 
 MONTHS = ("2024-10", "2024-11", "2024-12")
@@ -80,3 +81,24 @@ def build(store: Store) -> Store:
         for perimeter, code in pairs:
             assign(store, partner, perimeter=perimeter, phenomenon=code, responsibility="lead")
     return store
+
+
+#: The password of the zone's log-ins (:func:`build_with_users`).
+PASSWORD = "a long enough pass phrase 42"
+#: The zone's log-ins: (name, role, organisation, language) — readers who differ in language,
+#: rights and scope.
+USERS = (
+    ("ana", "analyst", None, "nl"),
+    ("anne", "analyst", None, "fr"),
+    ("buurt", "partner", "Buurtwerk", "nl"),
+    ("wijk", "officer", None, "nl"),
+)
+
+
+def build_with_users(url: str) -> str:
+    """The zone above in a new store at ``url``, with :data:`USERS`; returns ``url``."""
+    store = build(open_store(url))
+    for name, role, partner, language in USERS:
+        add_user(store, name, PASSWORD, role=role, partner=partner, language=language)
+    store.close()
+    return url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from mmm.demo import (
 )
 from mmm.present.pdf import chromium_flags
 from mmm.settings import load_settings
-from mmm.store import open_store
+from mmm.store import Store, open_store
 from webmap import create_app
 from webmap.security import RequestHandler
 
@@ -30,22 +31,36 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "browser"
 FLAGS = chromium_flags()
 
 
-@pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One app for the read-only browser tests: the demo zone, its partners, plans and users."""
-    path = Path(tmp_path_factory.mktemp("browser")) / "demo.sqlite"
+def demo_store(path: Path) -> Store:
+    """A SQLite store at ``path`` holding the demo zone, its partners, plans and users."""
     store = open_store(f"sqlite:///{path}")
     load_demo(store)
     add_demo_partners(store)
     add_demo_plans(store)
     add_demo_users(store)
-    store.close()
+    return store
+
+
+@contextmanager
+def serving(path: Path) -> Iterator[str]:
+    """The app on the SQLite store at ``path``, served on a free loopback port; its URL."""
     app = create_app({"MMM_STORE": f"sqlite:///{path}", "SECRET_KEY": "browser-tests"})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One app for the read-only browser tests: the demo zone, its partners, plans and users."""
+    path = Path(tmp_path_factory.mktemp("browser")) / "demo.sqlite"
+    demo_store(path).close()
+    with serving(path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,20 +4,15 @@ Dutch way in its popups, and a street search box whose placeholder fits on a pho
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page
-from werkzeug.serving import make_server
 
-from mmm.demo import add_demo_partners, add_demo_plans, add_demo_users, load_demo
-from mmm.store import BatchInfo, open_store
-from tests.browser.conftest import ARTIFACTS, log_in
-from webmap import create_app
-from webmap.security import RequestHandler
+from mmm.store import BatchInfo
+from tests.browser.conftest import ARTIFACTS, demo_store, log_in, serving
 
 #: How many Tab presses may pass before a perimeter has the focus (header, form, map controls).
 MAX_TABS = 120
@@ -29,11 +24,7 @@ def own_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     popups hold decimals ("12,3 per 1.000") and thousands ("1.234 inwoners"). A store of its
     own: these tests switch the analyst's language, which is stored with the user."""
     path = Path(tmp_path_factory.mktemp("rates")) / "demo.sqlite"
-    store = open_store(f"sqlite:///{path}")
-    load_demo(store)
-    add_demo_partners(store)
-    add_demo_plans(store)
-    add_demo_users(store)
+    store = demo_store(path)
     ids = [int(i) for i in store.perimeters()["id"]]
     residents = pd.DataFrame(
         {"source_id": [f"p{i}" for i in ids],
@@ -44,12 +35,8 @@ def own_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "residents", residents, BatchInfo("denominators", "residents.csv", "test", len(ids), 0)
     )
     store.close()
-    app = create_app({"MMM_STORE": f"sqlite:///{path}", "SECRET_KEY": "browser-tests"})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(path) as url:
+        yield url
 
 
 def _in_language(tab: Page, language: str) -> None:

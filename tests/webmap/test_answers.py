@@ -13,23 +13,17 @@ import shapely
 from flask.testing import FlaskClient
 
 import webmap.api.routes as api_routes
-from mmm.access.users import add_user
 from mmm.store import BatchInfo, open_store
 from mmm.store.perimeter_rows import PerimeterFields
 from tests import disclosure_zone
 from tests.webmap.conftest import make_app
 
-PASSWORD = "a long enough pass phrase 42"
+PASSWORD = disclosure_zone.PASSWORD
 
 
 @pytest.fixture
 def zone_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'zone.sqlite'}"
-    store = disclosure_zone.build(open_store(url))
-    add_user(store, "ana", PASSWORD, role="analyst")
-    add_user(store, "buurt", PASSWORD, role="partner", partner="Buurtwerk")
-    store.close()
-    return url
+    return disclosure_zone.build_with_users(f"sqlite:///{tmp_path / 'zone.sqlite'}")
 
 
 def _client(url: str, name: str) -> FlaskClient:

@@ -20,27 +20,19 @@ import webmap.maps.routes as map_routes
 import webmap.perimeters.routes as perimeter_routes
 import webmap.time_patterns as time_patterns
 from mmm.access.partners import assign
-from mmm.access.users import add_user
 from mmm.store import BatchInfo, open_store
 from tests import disclosure_zone
 from tests.webmap.conftest import make_app
 from webmap.answers import Answers, forget_answers
 
-PASSWORD = "a long enough pass phrase 42"
+PASSWORD = disclosure_zone.PASSWORD
 MAP = "/map?from=2024-10&to=2024-12"
 _NONCE = re.compile(r"'nonce-([^']+)'")
 
 
 @pytest.fixture
 def zone_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'zone.sqlite'}"
-    store = disclosure_zone.build(open_store(url))
-    add_user(store, "ana", PASSWORD, role="analyst")
-    add_user(store, "anne", PASSWORD, role="analyst", language="fr")
-    add_user(store, "buurt", PASSWORD, role="partner", partner="Buurtwerk")
-    add_user(store, "wijk", PASSWORD, role="officer")
-    store.close()
-    return url
+    return disclosure_zone.build_with_users(f"sqlite:///{tmp_path / 'zone.sqlite'}")
 
 
 @pytest.fixture
