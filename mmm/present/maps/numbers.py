@@ -19,6 +19,7 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -43,22 +44,22 @@ class Numbers:
         """``15.355`` (nl), ``15 355`` (fr), ``15,355`` (en)."""
         if value != value:
             return UNKNOWN
-        return _decimal(round(value), "#,##0", self.locale)
+        return decimal_text(round(value), "#,##0", self.locale)
 
     def decimal(self, value: float, digits: int = 1) -> str:
         """``value`` with exactly ``digits`` decimals: ``9,94`` in Dutch for ``digits=2``."""
         if value != value:
             return UNKNOWN
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return _decimal(value, pattern, self.locale)
+        return decimal_text(value, pattern, self.locale)
 
     def metres(self, value: float) -> str:
         """A distance for a sentence: one decimal at most, no trailing zero (``12,5``, ``200``)."""
-        return _decimal(float(value), "#,##0.#", self.locale)
+        return decimal_text(float(value), "#,##0.#", self.locale)
 
     def signed(self, value: int) -> str:
         """A change: ``+27``, ``-3`` (with the reader's separators)."""
-        return _decimal(value, "+#,##0;-#,##0", self.locale)
+        return decimal_text(value, "+#,##0;-#,##0", self.locale)
 
     def percent(self, value: float, *, signed: bool = False) -> str:
         """A percentage already × 100, rounded: ``27 %``, or ``+27 %`` when ``signed``."""
@@ -74,7 +75,7 @@ class Numbers:
         if value == 0 or not math.isfinite(value):
             return self.integer(0) if value == 0 else str(value)
         pattern = "@" + "#" * (digits - 1)  # up to ``digits``: 0,05 rather than 0,0500
-        return _decimal(value, pattern, self.locale)
+        return decimal_text(value, pattern, self.locale)
 
     def p_value(self, value: float) -> str:
         """A p-value: three significant digits, ``< 0,001`` below that (as papers write it)."""
@@ -96,9 +97,10 @@ class Numbers:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _decimal(value: float, pattern: str, locale: str) -> str:
-    """Babel's text of ``value``, worked out once: a zone map of 2,000 perimeters writes some
-    40,000 numbers, most of them the same few hundred small counts."""
+def decimal_text(value: float | Decimal, pattern: str | None, locale: str) -> str:
+    """Babel's text of ``value`` (``pattern`` ``None``: the locale's own), worked out once: a
+    zone map of 2,000 perimeters writes some 40,000 numbers, a perimeter page 1,400, most of
+    them the same few hundred small counts (the templates' filter, ``webmap.formats``, too)."""
     return str(format_decimal(value, format=pattern, locale=locale))
 
 
